@@ -1,0 +1,68 @@
+"""The FastAPI application: ``create_app(settings)`` wires middleware, error handlers and routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
+
+from parley import __version__
+from parley.api.errors import install_error_handlers
+from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
+from parley.api.routers import admin, auth, health
+from parley.core.settings import Settings
+from parley.runtime import Runtime
+
+__all__ = ["ROUTERS", "api_routes", "create_app"]
+
+ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, admin.router)
+
+
+def api_routes() -> list[APIRoute]:
+    """Every API route, for tests and tools that walk the API (permissions, isolation, docs)."""
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+
+
+_DESCRIPTION = """Parley's REST API. Every response is an envelope:
+`{success: true, data, meta: {request_id, timestamp}}` or `{success: false, error: {code, message, details, field,
+request_id}}`. Authenticate with `Authorization: Bearer <access token>` from `/api/v1/auth/login`, or with
+`X-API-Key`."""
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the API for these settings (or an existing runtime, as tests do)."""
+    settings = runtime.settings if runtime is not None else settings or Settings()
+    logging.basicConfig(level=settings.log_level)
+    owned = runtime is None
+    the_runtime = runtime or Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            await the_runtime.close()
+
+    app = FastAPI(
+        title="Parley",
+        version=__version__,
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+    )
+    app.state.runtime = the_runtime
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(
+        RateLimit,
+        limiter=the_runtime.limiter,
+        default=settings.rate_limit_default,
+        login=settings.rate_limit_login,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContext)
+    return app

@@ -1,0 +1,1 @@
+"""Tenants, staff users, roles and scopes, sessions (JWT + rotating refresh tokens) and API keys."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of Parley's schema (one head)."""
