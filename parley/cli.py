@@ -9,11 +9,13 @@ import asyncio
 
 import typer
 
+from parley.channels.cli import channels_app
 from parley.core.settings import Settings
 
 app = typer.Typer(help="Parley: a conversational agent runtime for businesses.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(channels_app, name="channels", help="Channel tools: see what Parley makes of a raw message.")
 
 
 def _settings() -> Settings:
