@@ -6,6 +6,7 @@ points at the PostgreSQL server (default the local trust-auth server) and ``PARL
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import socket
@@ -24,11 +25,15 @@ from parley.api.app import create_app
 from parley.core.clock import utcnow
 from parley.core.settings import Settings
 from parley.runtime import Runtime
-from tests.support.databases import MigratedDatabase, prepare_database
+from tests.support.databases import MigratedDatabase, drop_postgres_database, prepare_database
 from tests.support.tenants import SeededTenants, seed_tenants
 
 BACKENDS = [name.strip() for name in os.environ.get("PARLEY_TEST_BACKENDS", "sqlite,postgresql").split(",")]
-PG_URL = os.environ.get("PARLEY_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/parley_test")
+# Each test session gets its own database, so parallel runs (two checkouts, CI and a developer) never collide.
+PG_URL = (
+    os.environ.get("PARLEY_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+    + f"/parley_test_{os.getpid()}"
+)
 REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -75,16 +80,16 @@ class Clock:
 @pytest.fixture(scope="session", params=BACKENDS)
 def test_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> MigratedDatabase:
-    """A migrated database per backend for the whole session (emptied between tests)."""
+) -> Iterator[MigratedDatabase]:
+    """A migrated database per backend for the whole session (emptied between tests, dropped after)."""
     backend: str = request.param
     if backend == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'parley.db'}"
+        yield prepare_database(backend, f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'parley.db'}")
     elif backend == "postgresql":
-        url = PG_URL
+        yield prepare_database(backend, PG_URL)
+        asyncio.run(drop_postgres_database(PG_URL))
     else:
         raise pytest.UsageError(f"unknown backend {backend}")
-    return prepare_database(backend, url)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ Fetching (IMAP) and sending (SMTP) live elsewhere; this package only reads and w
 """
 
 from parley.channels.email.classify import classify_automated
-from parley.channels.email.html_text import html_to_text
+from parley.core.html_text import html_to_text
 from parley.channels.email.parser import attachment_bytes, body_text, parse_email, parse_raw_email
 from parley.channels.email.quotes import extract_new_text, strip_quoted_reply, strip_signature
 from parley.channels.email.reply import build_reply, reply_subject
