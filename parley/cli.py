@@ -11,10 +11,12 @@ import typer
 
 from parley.channels.cli import channels_app
 from parley.core.settings import Settings
+from parley.tools.cli import mcp_app
 
 app = typer.Typer(help="Parley: a conversational agent runtime for businesses.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema and demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(mcp_app, name="mcp")
 app.add_typer(channels_app, name="channels", help="Channel tools: see what Parley makes of a raw message.")
 
 
@@ -44,7 +46,11 @@ def db_seed() -> None:
 
     settings = _settings()
     if settings.is_production or not settings.seed_demo:
-        typer.secho("seeding the demo business is off here (production or PARLEY_SEED_DEMO=false)", fg=typer.colors.RED, err=True)
+        typer.secho(
+            "seeding the demo business is off here (production or PARLEY_SEED_DEMO=false)",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise typer.Exit(2)
 
     async def run() -> None:

@@ -12,13 +12,13 @@ from fastapi.routing import APIRoute
 from parley import __version__
 from parley.api.errors import install_error_handlers
 from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
-from parley.api.routers import admin, auth, health
+from parley.api.routers import admin, auth, business, health, knowledge
 from parley.core.settings import Settings
 from parley.runtime import Runtime
 
 __all__ = ["ROUTERS", "api_routes", "create_app"]
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, admin.router)
+ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, admin.router, business.router, knowledge.router)
 
 
 def api_routes() -> list[APIRoute]:

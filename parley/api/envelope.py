@@ -9,29 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parley.core import context
 from parley.core.clock import utcnow
+from parley.core.listing import CursorInfo, PageInfo
 
-__all__ = ["CursorInfo", "Envelope", "ErrorBody", "ErrorEnvelope", "Meta", "Page", "PageInfo", "ok"]
+__all__ = ["Envelope", "ErrorBody", "ErrorEnvelope", "Meta", "ok"]
 
 T = TypeVar("T")
-
-
-class PageInfo(BaseModel):
-    """Page pagination, as the API conventions name it."""
-
-    page: int
-    limit: int
-    total: int
-    totalPages: int
-    hasNext: bool
-    hasPrevious: bool
-
-
-class CursorInfo(BaseModel):
-    """Cursor pagination for long lists: pass ``next_cursor`` back as ``cursor``."""
-
-    limit: int
-    next_cursor: str | None
-    has_more: bool
 
 
 class Meta(BaseModel):
@@ -50,13 +32,6 @@ class Envelope(BaseModel, Generic[T]):
     success: bool = True
     data: T
     meta: Meta
-
-
-class Page(BaseModel, Generic[T]):
-    """One page of a list, before it is wrapped."""
-
-    items: list[T]
-    pagination: PageInfo | CursorInfo
 
 
 class ErrorBody(BaseModel):

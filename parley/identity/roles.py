@@ -36,7 +36,7 @@ _AREAS = (
 )
 ALL_SCOPES: frozenset[str] = frozenset(
     {f"{area}:{verb}" for area in _AREAS for verb in ("read", "write")}
-    | {"negotiations:approve", "documents:send", "orders:cancel", "payments:refund"}
+    | {"stock:reserve", "negotiations:approve", "documents:send", "orders:cancel", "payments:refund"}
     | {"hitl:read", "hitl:approve", "hitl:reject", "hitl:escalate"}
     | {"admin:users", "admin:audit", "admin:api_keys", "admin:settings"}
 )
@@ -49,6 +49,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.SALES_REP: _READ
     | {
         "customers:write",
+        "stock:reserve",
         "negotiations:write",
         "orders:write",
         "documents:write",
@@ -64,6 +65,7 @@ AGENT_SCOPES: frozenset[str] = frozenset(
         "products:read",
         "customers:read",
         "stock:read",
+        "stock:reserve",
         "pricing:read",
         "knowledge:read",
         "negotiations:write",

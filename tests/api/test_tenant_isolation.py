@@ -28,8 +28,61 @@ async def _an_api_key(client: httpx.AsyncClient, headers: dict[str, str]) -> str
     return (await client.post("/api/v1/admin/api-keys", json=body, headers=headers)).json()["data"]["id"]
 
 
+async def _a_product(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {"sku": f"SKU-{uuid.uuid4().hex[:8]}", "name": "Isolated bolt", "price": "1.50"}
+    return (await client.post("/api/v1/products", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _a_customer(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {"name": "Isolated customer"}
+    return (await client.post("/api/v1/customers", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _a_reservation(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    product_id = await _a_product(client, headers)
+    adjust = {"mode": "set", "quantity": 5, "reason": "count"}
+    await client.post(f"/api/v1/stock/{product_id}/adjust", json=adjust, headers=headers)
+    reserve = await client.post(
+        f"/api/v1/stock/{product_id}/reservations", json={"quantity": 1}, headers=headers
+    )
+    return reserve.json()["data"]["id"]
+
+
 # Each id-taking path parameter names how to make a record of the demo tenant; a new route adds its own here.
-ID_FACTORIES: dict[str, IdFactory] = {"user_id": _a_user, "key_id": _an_api_key}
+async def _an_article(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {"title": "Returns", "content": "Within 30 days."}
+    return (await client.post("/api/v1/knowledge-base/articles", json=body, headers=headers)).json()["data"][
+        "id"
+    ]
+
+
+async def _an_faq(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {"question": "Do you ship abroad?", "answer": "Yes, EU wide."}
+    return (await client.post("/api/v1/knowledge-base/faqs", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _an_ingest_job(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    files = [("files", ("note.txt", b"Open Monday to Friday.", "text/plain"))]
+    response = await client.post("/api/v1/knowledge-base/upload", files=files, headers=headers)
+    return response.json()["data"]["job_id"]
+
+
+ID_FACTORIES: dict[str, IdFactory] = {
+    "article_id": _an_article,
+    "faq_id": _an_faq,
+    "job_id": _an_ingest_job,
+    "user_id": _a_user,
+    "key_id": _an_api_key,
+    "product_id": _a_product,
+    "customer_id": _a_customer,
+    "reservation_id": _a_reservation,
+}
+
+# Routes whose body has required fields get a valid one, so the answer is about the id, not the body.
+VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/stock/{product_id}/adjust"): {"mode": "add", "quantity": 1, "reason": "count"},
+    ("POST", "/api/v1/stock/{product_id}/reservations"): {"quantity": 1},
+}
 
 
 def _id_routes() -> list[tuple[str, str, str]]:
@@ -56,7 +109,10 @@ async def test_another_business_gets_404_for_our_ids_on_every_route(
     for method, path, name in routes:
         record_id = await ID_FACTORIES[name](client, demo_admin)
         response = await client.request(
-            method, path.replace("{" + name + "}", record_id), headers=other_admin, json={}
+            method,
+            path.replace("{" + name + "}", record_id),
+            headers=other_admin,
+            json=VALID_BODIES.get((method, path), {}),
         )
         assert response.status_code == 404, f"{method} {path}: {response.status_code} {response.text}"
         assert response.json()["error"]["code"] == "RES_NOT_FOUND"

@@ -11,19 +11,11 @@ from sqlalchemy import or_, select
 
 from parley.api.deps import SessionDep, require
 from parley.api.envelope import ok
-from parley.api.listing import (
-    CursorParams,
-    ListParams,
-    apply_sort,
-    cursor_params,
-    list_params,
-    paginate,
-    paginate_cursor,
-    sparse,
-)
+from parley.api.listing import cursor_params, list_params
 from parley.core.actor import Actor
 from parley.core.audit import AuditEntry
 from parley.core.jsonsafe import to_jsonable
+from parley.core.listing import CursorParams, ListParams, apply_sort, paginate, paginate_cursor, sparse
 from parley.identity.models import ApiKey, User
 from parley.identity.roles import Role
 from parley.identity.users import (

@@ -1,0 +1,1 @@
+"""The knowledge base records staff edit: help articles, FAQs and file-ingestion jobs."""
