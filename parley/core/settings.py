@@ -67,7 +67,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1_048_576, gt=0, description="Largest request body accepted, in bytes.")
     rate_limit_default: str = Field("600/minute", description="Requests per client on the API.")
     rate_limit_login: str = Field("10/minute", description="Login attempts per client address.")
-    seed_demo: bool = Field(True, description="Allow seeding the demo business and its public logins (refused in production).")
+    seed_demo: bool = Field(
+        True, description="Allow seeding the demo business and its public logins (refused in production)."
+    )
     log_level: str = Field("INFO", description="Python logging level.")
 
     @model_validator(mode="after")

@@ -22,11 +22,11 @@ from pydantic import JsonValue
 
 from parley.channels.email._mime import addresses, clean, header_text, part_bytes, part_text
 from parley.channels.email.classify import classify_automated
-from parley.core.html_text import html_to_text
 from parley.channels.email.quotes import extract_new_text
 from parley.channels.email.thread_ids import conversation_root, parse_message_ids, synthetic_message_id
 from parley.channels.inbound import Attachment, Channel, IgnoreReason, InboundMessage, Sender
 from parley.core.clock import utcnow
+from parley.core.html_text import html_to_text
 
 __all__ = ["attachment_bytes", "body_text", "parse_email", "parse_raw_email"]
 
