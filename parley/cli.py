@@ -13,7 +13,11 @@ from parley.channels.cli import channels_app
 from parley.core.settings import Settings
 from parley.tools.cli import mcp_app
 
-app = typer.Typer(help="Parley: a conversational agent runtime for businesses.", no_args_is_help=True)
+app = typer.Typer(
+    help="Parley: a conversational agent runtime for businesses.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Database schema and demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(mcp_app, name="mcp")

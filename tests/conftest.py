@@ -126,6 +126,15 @@ async def tenants(runtime: Runtime) -> SeededTenants:
 
 
 @pytest.fixture
+async def demo_shop(runtime: Runtime, tenants: SeededTenants) -> SeededTenants:
+    """The tenants, with the demo shop's catalog, stock, customers and help content in the demo tenant."""
+    from parley.demo.seed import seed_demo
+
+    await seed_demo(runtime.db)
+    return tenants
+
+
+@pytest.fixture
 async def client(runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(runtime=runtime)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import MetaData, event
@@ -21,7 +22,7 @@ from sqlalchemy.pool import NullPool
 from parley.core.clock import utcnow
 from parley.core.types import UTCDateTime
 
-__all__ = ["Base", "Database", "TimestampMixin", "UUIDPrimaryKey"]
+__all__ = ["Base", "Database", "TimestampMixin", "UUIDPrimaryKey", "ensure_sqlite_folder"]
 
 _NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -61,6 +62,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a SQLite file, so a fresh checkout needs no set-up step."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
 class Database:
     """Owns the engine and hands out sessions bound to one tenant, or to the system for cross-tenant work."""
 
@@ -68,10 +76,7 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        if self.is_sqlite and parsed.database and parsed.database != ":memory:":
-            from pathlib import Path
-
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        ensure_sqlite_folder(url)
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["poolclass"] = NullPool

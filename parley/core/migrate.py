@@ -7,6 +7,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from parley.core.db import ensure_sqlite_folder
+
 __all__ = ["alembic_config", "upgrade"]
 
 _SCRIPTS = Path(__file__).resolve().parent.parent / "migrations"
@@ -22,4 +24,5 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database schema up to a revision (blocking; call from a thread inside an event loop)."""
+    ensure_sqlite_folder(database_url)
     command.upgrade(alembic_config(database_url), revision)

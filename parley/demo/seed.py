@@ -1,4 +1,7 @@
-"""Seeding the demo business: a tenant and one staff login per role, all with the documented password.
+"""Seeding the demo business: a tenant, staff logins, and the shop written through the staff services.
+
+The shop (catalog, stock, customers, help articles and FAQs) goes through the same services staff use, so
+audit, events and indexing apply.
 
 Idempotent: running it twice changes nothing. Production refuses it (``Settings`` forbids ``seed_demo``).
 """
@@ -9,14 +12,32 @@ import uuid
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from parley.core.actor import Actor, ActorKind
 from parley.core.db import Database
+from parley.demo.catalog import DEMO_CUSTOMERS, DEMO_FAQS, VAT, demo_articles, demo_products
 from parley.identity.models import Tenant, User
 from parley.identity.roles import Role
 from parley.identity.secrets import hash_password
+from parley.knowledge.kb.schemas import ArticleIn, FaqIn
+from parley.knowledge.kb.service import create_article, create_faq
+from parley.tools.customers.schemas import CustomerCreate
+from parley.tools.customers.service import create_customer
+from parley.tools.products.models import Product
+from parley.tools.products.schemas import ProductCreate
+from parley.tools.products.service import create_product
+from parley.tools.stock.service import adjust_stock
 
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_SLUG", "DemoLogin", "demo_password_hash", "seed_demo"]
+__all__ = [
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_SLUG",
+    "DemoLogin",
+    "demo_password_hash",
+    "seed_actor",
+    "seed_demo",
+]
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "parley-demo"
@@ -45,8 +66,8 @@ def demo_password_hash() -> str:
     return hash_password(DEMO_PASSWORD)
 
 
-async def seed_demo(db: Database) -> uuid.UUID:
-    """Create the demo tenant and its logins if missing; returns the tenant id."""
+async def seed_demo(db: Database, *, with_shop: bool = True) -> uuid.UUID:
+    """Create the demo tenant and its logins if missing, and the shop unless told not to; returns the tenant id."""
     async with db.system_session() as session, session.begin():
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
@@ -66,4 +87,81 @@ async def seed_demo(db: Database) -> uuid.UUID:
                         password_hash=password_hash,
                     )
                 )
-        return tenant.id
+    tenant_id = tenant.id
+    if with_shop:
+        await _seed_shop(db, tenant_id)
+    return tenant_id
+
+
+def seed_actor(tenant_id: uuid.UUID) -> Actor:
+    """The principal the seed writes as: the system, with every scope, audited as ``demo-seed``."""
+    return Actor(
+        kind=ActorKind.SYSTEM, id=None, tenant_id=tenant_id, scopes=frozenset({"*"}), label="demo-seed"
+    )
+
+
+async def _seed_shop(db: Database, tenant_id: uuid.UUID) -> None:
+    actor = seed_actor(tenant_id)
+    async with db.transaction(tenant_id) as session:
+        if await session.scalar(select(func.count()).select_from(Product)):
+            return
+        for item in demo_products():
+            product = await create_product(
+                session,
+                actor,
+                data=ProductCreate(
+                    sku=item.sku,
+                    name=item.name,
+                    description=item.description,
+                    category=item.category,
+                    unit=item.unit,
+                    price=item.price,
+                    vat_rate=VAT,
+                    attributes=item.attributes,
+                ),
+            )
+            await adjust_stock(
+                session,
+                actor,
+                product.id,
+                mode="set",
+                quantity=item.on_hand,
+                reason="opening stock",
+                min_level=item.reorder_point // 2,
+                reorder_point=item.reorder_point,
+            )
+        for customer in DEMO_CUSTOMERS:
+            await create_customer(
+                session,
+                actor,
+                data=CustomerCreate(
+                    name=customer.name,
+                    email=customer.email,
+                    company=customer.company,
+                    tier=customer.tier,
+                    phone=customer.phone,
+                ),
+            )
+        for article in demo_articles():
+            await create_article(
+                session,
+                actor,
+                data=ArticleIn(
+                    title=article.title,
+                    content=article.content,
+                    category=article.category,
+                    status="published",
+                ),
+                source=f"demo:{article.title}",
+            )
+        for faq in DEMO_FAQS:
+            await create_faq(
+                session,
+                actor,
+                data=FaqIn(
+                    question=faq.question,
+                    answer=faq.answer,
+                    variants=list(faq.variants),
+                    category=faq.category,
+                ),
+            )

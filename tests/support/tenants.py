@@ -30,7 +30,7 @@ class SeededTenants:
 
 async def seed_tenants(db: Database) -> SeededTenants:
     """Seed the demo business and a second tenant whose admin must never see the demo's records."""
-    demo_id = await seed_demo(db)
+    demo_id = await seed_demo(db, with_shop=False)
     async with db.system_session() as session, session.begin():
         other = Tenant(slug="other", name="Other Business")
         session.add(other)
