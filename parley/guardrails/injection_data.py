@@ -1,0 +1,156 @@
+"""The prompt-injection corpora, deduplicated and split so no test row is ever trained on.
+
+Used by the training script and the benchmark, so both see exactly the same split. The rules, from the
+data's SOURCE.md: deepset and protectai share hundreds of identical rows and every NotInject row also
+appears in protectai validation, so rows are keyed by normalised text. Training uses deepset train and a
+fixed half of protectai validation (chosen by a hash of the text, so the split never changes); the other
+half, JailbreakBench, Giskard, NotInject and the BIPIA test attacks are test sets, and any text that appears
+in one of them is removed from training. NotInject stays out of training entirely.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parley.devdata import shared_data_dir
+
+__all__ = [
+    "DEFAULT_BIPIA_DIR",
+    "DEFAULT_DATA_DIR",
+    "InjectionSplits",
+    "LabelledText",
+    "insert_attack",
+    "load_bipia_attacks",
+    "load_bipia_emails",
+    "load_injection_splits",
+    "normalise",
+]
+
+DEFAULT_DATA_DIR = shared_data_dir() / "prompt_injection"
+DEFAULT_BIPIA_DIR = shared_data_dir() / "bipia_email_indirect_injection"
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One message: 1 for an attack, 0 for a benign message; ``source`` names the set and subset."""
+
+    text: str
+    label: int
+    source: str
+
+
+@dataclass
+class InjectionSplits:
+    """Training rows and the named test sets, all deduplicated by normalised text."""
+
+    train: list[LabelledText]
+    baseline_train: list[LabelledText]
+    tests: dict[str, list[LabelledText]] = field(default_factory=dict)
+
+    def all_texts(self) -> list[str]:
+        """Every distinct text in any split, for embedding once."""
+        seen: dict[str, None] = {}
+        for row in [*self.train, *self.baseline_train, *(r for rows in self.tests.values() for r in rows)]:
+            seen.setdefault(row.text, None)
+        return list(seen)
+
+
+def normalise(text: str) -> str:
+    """The deduplication key: case-folded, whitespace collapsed."""
+    return " ".join(text.split()).casefold()
+
+
+def _in_first_half(text: str) -> bool:
+    return hashlib.sha256(normalise(text).encode()).digest()[0] % 2 == 0
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_bipia_attacks(bipia_dir: Path = DEFAULT_BIPIA_DIR, *, split: str) -> dict[str, list[str]]:
+    """BIPIA's attack instructions by category, for ``split`` "train" or "test"."""
+    with (bipia_dir / f"text_attack_{split}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_bipia_emails(bipia_dir: Path = DEFAULT_BIPIA_DIR, *, split: str) -> list[str]:
+    """BIPIA's email contexts (the documents attacks are inserted into), for "train" or "test"."""
+    return [r["context"] for r in _jsonl(bipia_dir / f"email_{split}.jsonl")]
+
+
+def insert_attack(context: str, attack: str, position: str) -> str:
+    """Insert ``attack`` as a sentence at the "start", "middle" or "end" of ``context``, as BIPIA does."""
+    sentences = re.split(r"(?<=[.!?])\s+", context)
+    index = {"start": 0, "middle": len(sentences) // 2, "end": len(sentences)}[position]
+    return " ".join([*sentences[:index], attack, *sentences[index:]])
+
+
+def _dedupe(rows: list[LabelledText], exclude: set[str]) -> list[LabelledText]:
+    kept: dict[str, LabelledText] = {}
+    for row in rows:
+        key = normalise(row.text)
+        if key not in exclude and key not in kept:
+            kept[key] = row
+    return list(kept.values())
+
+
+def load_injection_splits(
+    data_dir: Path = DEFAULT_DATA_DIR, bipia_dir: Path = DEFAULT_BIPIA_DIR
+) -> InjectionSplits:
+    """Read every corpus and return the leak-free training set and the named test sets."""
+    deepset = [
+        LabelledText(r["text"], int(r["label"]), "deepset")
+        for r in _jsonl(data_dir / "deepset_prompt_injections_train.jsonl")
+    ]
+    protectai = _jsonl(data_dir / "protectai_prompt_injection_validation.jsonl")
+    notinject = [
+        LabelledText(r["text"], 0, f"notinject/{r['category']}")
+        for r in _jsonl(data_dir / "notinject_benign_with_trigger_words.jsonl")
+    ]
+    jbb = [
+        LabelledText(r["goal"], int(r["label"]), "jbb/harmful" if r["label"] else "jbb/benign")
+        for r in _jsonl(data_dir / "jbb_behaviors_harmful_and_benign.jsonl")
+    ]
+    with (data_dir / "giskard_prompt_injections.csv").open(encoding="utf-8", newline="") as handle:
+        giskard = [LabelledText(r["prompt"], 1, f"giskard/{r['group']}") for r in csv.DictReader(handle)]
+    bipia_test = {
+        normalise(t) for texts in load_bipia_attacks(bipia_dir, split="test").values() for t in texts
+    }
+
+    notinject_keys = {normalise(r.text) for r in notinject}
+    deepset_keys = {normalise(r.text) for r in deepset}
+    other_test_keys = {normalise(r.text) for r in [*jbb, *giskard]} | bipia_test
+
+    protectai_train: list[LabelledText] = []
+    protectai_test: list[LabelledText] = []
+    for r in protectai:
+        key = normalise(r["text"])
+        if key in notinject_keys:
+            continue  # NotInject is reported on its own and never trained on
+        row = LabelledText(r["text"], int(r["label"]), f"protectai/{r['split']}")
+        if key in deepset_keys:
+            protectai_train.append(row)  # already deepset training data
+        elif key in other_test_keys or not _in_first_half(r["text"]):
+            protectai_test.append(row)
+        else:
+            protectai_train.append(row)
+
+    tests = {
+        "protectai_heldout": _dedupe(protectai_test, set()),
+        "jbb": _dedupe(jbb, set()),
+        "giskard": _dedupe(giskard, set()),
+        "notinject": _dedupe(notinject, set()),
+    }
+    test_keys = {normalise(r.text) for rows in tests.values() for r in rows} | bipia_test
+    return InjectionSplits(
+        train=_dedupe([*deepset, *protectai_train], test_keys),
+        baseline_train=_dedupe(deepset, test_keys),
+        tests=tests,
+    )

@@ -1,0 +1,203 @@
+"""Train the injection classifiers and write ``injection_model.npz`` next to this module.
+
+Run ``python -m parley.guardrails.train_injection`` from the repository root. It embeds the training texts
+with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes seconds), then fits:
+
+* the message classifier: an MLP (384-256-64-1) on deepset train plus a fixed half of protectai
+  validation, deduplicated, with every text of any test set removed (see :mod:`injection_data`);
+* the document-segment classifier: a logistic regression on segment vectors plus two out-of-place
+  features, trained on BIPIA's training emails with BIPIA's training attacks inserted, and on the segments
+  of the benign training messages.
+
+Thresholds come from out-of-fold scores of the benign training rows, never from a test set: "strict",
+"balanced" and "permissive" flag 5%, 2% and 0.5% of them (for documents: 5%, 1%, 0.2% of benign documents).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import random
+from pathlib import Path
+
+import numpy as np
+
+from parley.guardrails.embedding_cache import embed_with_cache
+from parley.guardrails.indirect import segment_features, split_segments
+from parley.guardrails.injection_data import (
+    DEFAULT_BIPIA_DIR,
+    DEFAULT_DATA_DIR,
+    InjectionSplits,
+    insert_attack,
+    load_bipia_attacks,
+    load_bipia_emails,
+    load_injection_splits,
+)
+from parley.guardrails.injection_model import MODEL_PATH, DenseNet, InjectionModel
+from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder
+
+__all__ = ["DEFAULT_CACHE", "main", "train_models"]
+
+DEFAULT_CACHE = Path(".cache/bench/embeddings-minilm.npz")
+MESSAGE_QUANTILES = {"strict": 0.95, "balanced": 0.98, "permissive": 0.995}
+DOCUMENT_QUANTILES = {"strict": 0.95, "balanced": 0.99, "permissive": 0.998}
+SEED = 0
+
+
+class _LazyEmbedder:
+    """Loads the real model only if the cache lacks a text."""
+
+    model_name = DEFAULT_EMBEDDING_MODEL
+    dim = 384
+
+    def embed(self, texts: list[str], *, batch_size: int = 64) -> np.ndarray:
+        from parley.knowledge.embeddings import get_embedder
+
+        return get_embedder().embed(texts, batch_size=batch_size)
+
+
+def _segments(text: str) -> list[str]:
+    return [s.text for s in split_segments(text) if len(s.text.split()) >= 3]
+
+
+def _fit_message_model(x: np.ndarray, y: np.ndarray) -> tuple[DenseNet, dict[str, float]]:
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.neural_network import MLPClassifier
+
+    def make() -> MLPClassifier:
+        return MLPClassifier((256, 64), alpha=1e-2, max_iter=600, random_state=SEED)
+
+    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
+    oof = cross_val_predict(make(), x, y, cv=folds, method="predict_proba")[:, 1]
+    model = make().fit(x, y)
+    net = DenseNet(tuple(model.coefs_), tuple(b.reshape(-1) for b in model.intercepts_))
+    thresholds = {k: float(np.quantile(oof[y == 0], q)) for k, q in MESSAGE_QUANTILES.items()}
+    return net, thresholds
+
+
+def _document_training_set(
+    splits: InjectionSplits, bipia_dir: Path
+) -> tuple[list[list[str]], list[set[str]]]:
+    """Documents as segment lists, with the segments that hold an attack for each."""
+    rng = random.Random(SEED)
+    attacks = [t for texts in load_bipia_attacks(bipia_dir, split="train").values() for t in texts]
+    docs: list[list[str]] = []
+    injected: list[set[str]] = []
+    for email in load_bipia_emails(bipia_dir, split="train"):
+        docs.append(_segments(email))
+        injected.append(set())
+        for _ in range(6):
+            attack = rng.choice(attacks)
+            segments = _segments(insert_attack(email, attack, rng.choice(["start", "middle", "end"])))
+            docs.append(segments)
+            injected.append({s for s in segments if attack in s})
+    for row in splits.train:
+        segments = _segments(row.text)
+        if row.label == 0 and len(segments) >= 2:
+            docs.append(segments)
+            injected.append(set())
+    return docs, injected
+
+
+def _fit_segment_model(
+    docs: list[list[str]], injected: list[set[str]], vectors: dict[str, np.ndarray]
+) -> tuple[DenseNet, dict[str, float], dict[str, int]]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    rows, labels, groups = [], [], []
+    for i, (segments, attack_segments) in enumerate(zip(docs, injected, strict=True)):
+        features = segment_features(np.stack([vectors[s] for s in segments]))
+        for segment, feature in zip(segments, features, strict=True):
+            if attack_segments and segment not in attack_segments:
+                continue  # the clean segments of an attacked email repeat the clean email
+            rows.append(feature)
+            labels.append(int(segment in attack_segments))
+            groups.append(i)
+    x, y, g = np.stack(rows), np.array(labels), np.array(groups)
+
+    def make() -> LogisticRegression:
+        return LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced")
+
+    oof = cross_val_predict(make(), x, y, cv=GroupKFold(5), groups=g, method="predict_proba")[:, 1]
+    clean_docs = [i for i, attack_segments in enumerate(injected) if not attack_segments]
+    doc_max = np.array([oof[g == i].max() for i in clean_docs])
+    thresholds = {k: float(np.quantile(doc_max, q)) for k, q in DOCUMENT_QUANTILES.items()}
+    model = make().fit(x, y)
+    net = DenseNet((model.coef_.T.astype(np.float32),), (model.intercept_.astype(np.float32),))
+    counts = {"segments": len(y), "attack_segments": int(y.sum()), "benign_documents": len(clean_docs)}
+    return net, thresholds, counts
+
+
+def _file_digest(paths: list[Path]) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:16] for p in paths}
+
+
+def train_models(
+    *,
+    data_dir: Path = DEFAULT_DATA_DIR,
+    bipia_dir: Path = DEFAULT_BIPIA_DIR,
+    cache_path: Path = DEFAULT_CACHE,
+    embedder: Embedder | None = None,
+) -> InjectionModel:
+    """Fit both classifiers from the corpora; embeddings come from (and go to) ``cache_path``."""
+    import sklearn
+
+    embedder = embedder or _LazyEmbedder()
+    splits = load_injection_splits(data_dir, bipia_dir)
+    x = embed_with_cache([r.text for r in splits.train], embedder=embedder, cache_path=cache_path)
+    y = np.array([r.label for r in splits.train])
+    message, message_thresholds = _fit_message_model(x, y)
+
+    docs, injected = _document_training_set(splits, bipia_dir)
+    unique = sorted({s for segments in docs for s in segments})
+    vectors = dict(
+        zip(unique, embed_with_cache(unique, embedder=embedder, cache_path=cache_path), strict=True)
+    )
+    segment, segment_thresholds, segment_counts = _fit_segment_model(docs, injected, vectors)
+
+    sources: dict[str, int] = {}
+    for row in splits.train:
+        sources[row.source] = sources.get(row.source, 0) + 1
+    meta = {
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "embedding_model": embedder.model_name,
+        "sklearn": sklearn.__version__,
+        "message": {
+            "architecture": "MLP 384-256-64-1, relu, alpha=0.01, seed 0",
+            "train_rows": len(y),
+            "train_attacks": int(y.sum()),
+            "train_sources": sources,
+            "threshold_quantiles_of_oof_benign": MESSAGE_QUANTILES,
+        },
+        "segment": {
+            "architecture": "logistic regression on [vector, novelty, max similarity], C=1, balanced",
+            **segment_counts,
+            "threshold_quantiles_of_oof_benign_documents": DOCUMENT_QUANTILES,
+        },
+        "data": _file_digest(
+            [p for p in sorted(data_dir.iterdir()) if p.suffix in {".jsonl", ".csv"}]
+            + sorted(bipia_dir.glob("*train*"))
+        ),
+    }
+    return InjectionModel(message, segment, message_thresholds, segment_thresholds, meta)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry point: train and write the model file."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument("--bipia-dir", type=Path, default=DEFAULT_BIPIA_DIR)
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = parser.parse_args(argv)
+    model = train_models(data_dir=args.data_dir, bipia_dir=args.bipia_dir, cache_path=args.cache)
+    model.save(args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    print("message thresholds:", {k: round(v, 3) for k, v in model.message_thresholds.items()})
+    print("segment thresholds:", {k: round(v, 3) for k, v in model.segment_thresholds.items()})
+
+
+if __name__ == "__main__":
+    main()
