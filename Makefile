@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-BENCHES := intent retrieval guardrails
+BENCHES := retrieval guardrails
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

@@ -83,7 +83,10 @@ def serve(
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
     base = f"http://{bind_host}:{bind_port}"
-    typer.echo(f"Parley {settings.environment.value} on {base}  (docs {base}/docs, health {base}/health)")
+    typer.echo(f"Parley {settings.environment.value} on {base}")
+    typer.echo(f"  chat with the demo shop: {base}/chat")
+    typer.echo(f"  API docs:                {base}/docs")
+    typer.echo(f"  health:                  {base}/health")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=settings.log_level.lower())
 
 

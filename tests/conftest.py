@@ -34,7 +34,9 @@ PG_URL = (
     os.environ.get("PARLEY_TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
     + f"/parley_test_{os.getpid()}"
 )
-REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel workers (pytest-xdist) each get their own Redis database, so counters and locks never mix.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379") + f"/{15 - _WORKER % 8}"
 
 
 def _is_local(address: object) -> bool:
@@ -64,6 +66,22 @@ def _closed_network() -> Iterator[None]:
     socket.socket.connect = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 with its cheapest parameters: the tests check behaviour, not the cost of guessing passwords."""
+    from argon2 import PasswordHasher
+
+    from parley.demo import seed
+    from parley.identity import secrets
+
+    original = secrets._hasher
+    secrets._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    seed.demo_password_hash.cache_clear()
+    yield
+    secrets._hasher = original
+    seed.demo_password_hash.cache_clear()
+
+
 class Clock:
     """A clock tests can move forward."""
 
@@ -77,19 +95,31 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+_PREPARED: dict[str, MigratedDatabase] = {}
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def test_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[MigratedDatabase]:
-    """A migrated database per backend for the whole session (emptied between tests, dropped after)."""
+) -> MigratedDatabase:
+    """A migrated database per backend, made once per test process (emptied between tests)."""
     backend: str = request.param
-    if backend == "sqlite":
-        yield prepare_database(backend, f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'parley.db'}")
-    elif backend == "postgresql":
-        yield prepare_database(backend, PG_URL)
-        asyncio.run(drop_postgres_database(PG_URL))
-    else:
-        raise pytest.UsageError(f"unknown backend {backend}")
+    if backend not in _PREPARED:
+        if backend == "sqlite":
+            url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'parley.db'}"
+        elif backend == "postgresql":
+            url = PG_URL
+        else:
+            raise pytest.UsageError(f"unknown backend {backend}")
+        _PREPARED[backend] = prepare_database(backend, url)
+    return _PREPARED[backend]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_databases_at_the_end() -> Iterator[None]:
+    yield
+    if "postgresql" in _PREPARED:
+        asyncio.run(drop_postgres_database(_PREPARED["postgresql"].url))
 
 
 @pytest.fixture

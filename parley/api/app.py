@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,15 +11,25 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 
 from parley import __version__
+from parley.agent.service import AgentService
 from parley.api.errors import install_error_handlers
 from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
-from parley.api.routers import admin, auth, business, health, knowledge
+from parley.api.routers import admin, assistant, auth, business, conversations, health, knowledge, webchat
 from parley.core.settings import Settings
 from parley.runtime import Runtime
 
 __all__ = ["ROUTERS", "api_routes", "create_app"]
 
-ROUTERS: tuple[APIRouter, ...] = (health.router, auth.router, admin.router, business.router, knowledge.router)
+ROUTERS: tuple[APIRouter, ...] = (
+    health.router,
+    auth.router,
+    admin.router,
+    business.router,
+    knowledge.router,
+    conversations.router,
+    assistant.router,
+    webchat.router,
+)
 
 
 def api_routes() -> list[APIRoute]:
@@ -32,16 +43,24 @@ request_id}}`. Authenticate with `Authorization: Bearer <access token>` from `/a
 `X-API-Key`."""
 
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
-    """Build the API for these settings (or an existing runtime, as tests do)."""
+def create_app(
+    settings: Settings | None = None, *, runtime: Runtime | None = None, agent: AgentService | None = None
+) -> FastAPI:
+    """Build the API for these settings (or an existing runtime and agent, as tests do)."""
     settings = runtime.settings if runtime is not None else settings or Settings()
     logging.basicConfig(level=settings.log_level)
     owned = runtime is None
     the_runtime = runtime or Runtime.build(settings)
+    the_agent = agent or AgentService(the_runtime)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        warming = asyncio.create_task(the_agent.warm_up()) if agent is None else None
         yield
+        if warming is not None and not warming.done():
+            warming.cancel()
+        if agent is None:
+            await the_agent.aclose()
         if owned:
             await the_runtime.close()
 
@@ -54,9 +73,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         docs_url="/docs",
     )
     app.state.runtime = the_runtime
+    app.state.agent = the_agent
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(webchat.pages)
     app.add_middleware(
         RateLimit,
         limiter=the_runtime.limiter,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -14,7 +14,10 @@ from parley.core.actor import Actor
 from parley.core.errors import AuthenticationFailed
 from parley.runtime import Runtime
 
-__all__ = ["CurrentActor", "RuntimeDep", "SessionDep", "require", "required_scopes"]
+if TYPE_CHECKING:
+    from parley.agent.service import AgentService
+
+__all__ = ["AgentDep", "CurrentActor", "RuntimeDep", "SessionDep", "require", "required_scopes"]
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login.")
 _api_key = APIKeyHeader(
@@ -28,6 +31,14 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_agent(request: Request) -> AgentService:
+    """The process's agent service (graph, checkpointer, locks), set up by ``create_app``."""
+    return request.app.state.agent
+
+
+AgentDep = Annotated["AgentService", Depends(get_agent)]
 
 
 async def get_actor(

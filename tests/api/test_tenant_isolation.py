@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -67,7 +68,79 @@ async def _an_ingest_job(client: httpx.AsyncClient, headers: dict[str, str]) -> 
     return response.json()["data"]["job_id"]
 
 
+async def _a_conversation(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    response = await client.post("/api/v1/conversations", json={"channel": "web"}, headers=headers)
+    return response.json()["data"]["id"]
+
+
+async def _an_agent_message(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    conversation_id = await _a_conversation(client, headers)
+    path = f"/api/v1/conversations/{conversation_id}/messages"
+    return (await client.post(path, json={"text": "hello"}, headers=headers)).json()["data"]["message_id"]
+
+
+async def _a_reply_template(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    listed = await client.get("/api/v1/assistant/templates?overrides_only=true", headers=headers)
+    for row in listed.json()["data"]:
+        await client.delete(f"/api/v1/assistant/templates/{row['id']}", headers=headers)
+    body = {"key": "greeting", "language": "en", "text": "Welcome!"}
+    return (await client.post("/api/v1/assistant/templates", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _a_pricing_rule(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {"name": "Tools", "kind": "category", "percent": "3", "category": "tools"}
+    return (await client.post("/api/v1/pricing/rules", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _priced_lines(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[str, object]:
+    product_id = await _a_product(client, headers)
+    return {
+        "customer_id": await _a_customer(client, headers),
+        "lines": [{"product_id": product_id, "quantity": 1}],
+    }
+
+
+async def _a_quotation(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = await _priced_lines(client, headers)
+    return (await client.post("/api/v1/quotations", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _an_order(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = await _priced_lines(client, headers)
+    return (await client.post("/api/v1/orders", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _an_invoice(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    order_id = await _an_order(client, headers)
+    order = (await client.get(f"/api/v1/orders/{order_id}", headers=headers)).json()["data"]
+    adjust = {"mode": "set", "quantity": 5, "reason": "count"}
+    await client.post(f"/api/v1/stock/{order['lines'][0]['product_id']}/adjust", json=adjust, headers=headers)
+    await client.post(f"/api/v1/orders/{order_id}/confirm", json={}, headers=headers)
+    body = {"order_id": order_id}
+    return (await client.post("/api/v1/invoices", json=body, headers=headers)).json()["data"]["id"]
+
+
+async def _an_approval(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    quotation_id = await _a_quotation(client, headers)
+    await client.put("/api/v1/pricing/thresholds", json={"roles": {"admin": "0"}}, headers=headers)
+    response = await client.post(
+        f"/api/v1/quotations/{quotation_id}/discount", json={"percent": "1"}, headers=headers
+    )
+    await client.put("/api/v1/pricing/thresholds", json={"roles": {"admin": "100"}}, headers=headers)
+    listed = await client.get("/api/v1/approvals", headers=headers)
+    assert response.status_code == 202, response.text
+    return listed.json()["data"][0]["id"]
+
+
 ID_FACTORIES: dict[str, IdFactory] = {
+    "invoice_id": _an_invoice,
+    "approval_id": _an_approval,
+    "rule_id": _a_pricing_rule,
+    "quotation_id": _a_quotation,
+    "order_id": _an_order,
+    "conversation_id": _a_conversation,
+    "message_id": _an_agent_message,
+    "template_id": _a_reply_template,
     "article_id": _an_article,
     "faq_id": _an_faq,
     "job_id": _an_ingest_job,
@@ -82,6 +155,31 @@ ID_FACTORIES: dict[str, IdFactory] = {
 VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/stock/{product_id}/adjust"): {"mode": "add", "quantity": 1, "reason": "count"},
     ("POST", "/api/v1/stock/{product_id}/reservations"): {"quantity": 1},
+    ("POST", "/api/v1/orders/{order_id}/cancel"): {"reason": "no longer needed"},
+    ("POST", "/api/v1/orders/{order_id}/discount"): {"percent": "5"},
+    ("POST", "/api/v1/quotations/{quotation_id}/discount"): {"percent": "5"},
+    ("POST", "/api/v1/invoices/{invoice_id}/cancel"): {"reason": "wrong address"},
+    ("POST", "/api/v1/invoices/{invoice_id}/payments"): {"amount": "1.00"},
+    ("POST", "/api/v1/orders/{order_id}/items"): {"lines": [{"sku": "ANY", "quantity": 1}]},
+    ("POST", "/api/v1/orders/{order_id}/address"): {
+        "shipping_address": {"address1": "1 Main St", "city": "Austin", "zip": "78701", "country": "USA"}
+    },
+    ("POST", "/api/v1/orders/{order_id}/payment-method"): {"payment_method": "card"},
+    ("POST", "/api/v1/orders/{order_id}/returns"): {
+        "items": [{"product_id": "00000000-0000-0000-0000-000000000001", "quantity": 1}]
+    },
+    ("POST", "/api/v1/orders/{order_id}/exchanges"): {
+        "items": [
+            {
+                "product_id": "00000000-0000-0000-0000-000000000001",
+                "quantity": 1,
+                "new_product_id": "00000000-0000-0000-0000-000000000002",
+            }
+        ]
+    },
+    ("POST", "/api/v1/conversations/{conversation_id}/messages"): {"text": "hello"},
+    ("POST", "/api/v1/conversations/{conversation_id}/messages/{message_id}/feedback"): {"rating": 4},
+    ("PATCH", "/api/v1/assistant/templates/{template_id}"): {"text": "Hi!"},
 }
 
 
@@ -108,9 +206,12 @@ async def test_another_business_gets_404_for_our_ids_on_every_route(
     assert routes
     for method, path, name in routes:
         record_id = await ID_FACTORIES[name](client, demo_admin)
+        url = path.replace("{" + name + "}", record_id)
+        for other in re.findall(r"{(\w+)}", url):  # a second id in the path: a record of ours too
+            url = url.replace("{" + other + "}", await ID_FACTORIES[other](client, demo_admin))
         response = await client.request(
             method,
-            path.replace("{" + name + "}", record_id),
+            url,
             headers=other_admin,
             json=VALID_BODIES.get((method, path), {}),
         )

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from parley.core.migrate import alembic_config, upgrade
+from parley.core.migrate import alembic_config, include_object, upgrade
 from parley.models import Base
 from tests.conftest import PG_URL
 from tests.support.databases import MigratedDatabase, drop_postgres_database, recreate_postgres_database
@@ -25,7 +25,9 @@ async def test_the_models_and_the_migrations_agree(test_database: MigratedDataba
     engine = create_async_engine(test_database.url)
 
     def diff(connection: Connection) -> list[object]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return compare_metadata(context, Base.metadata)
 
     async with engine.connect() as connection:

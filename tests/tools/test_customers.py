@@ -56,7 +56,7 @@ async def test_the_order_summary_is_zero_until_orders_exist(
     summary = (await client.get(f"/api/v1/customers/{customer['id']}/order-summary", headers=viewer)).json()[
         "data"
     ]
-    assert (summary["order_count"], summary["total_spent"], summary["currency"]) == (0, "0.0000", "EUR")
+    assert (summary["order_count"], summary["total_spent"], summary["currency"]) == (0, "0.00", "EUR")
 
 
 async def test_a_viewer_cannot_create_a_customer(client: httpx.AsyncClient, tenants: SeededTenants) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from typing import Any
+
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from parley.core.db import Base, TimestampMixin, UUIDPrimaryKey
@@ -22,3 +24,4 @@ class Customer(UUIDPrimaryKey, TimestampMixin, TenantScoped, Base):
     company: Mapped[str] = mapped_column(String(255), default="")
     tier: Mapped[str] = mapped_column(String(16), default="bronze")
     notes: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[dict[str, Any] | None] = mapped_column(JSON)

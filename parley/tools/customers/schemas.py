@@ -9,10 +9,32 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-__all__ = ["CustomerCreate", "CustomerFilter", "CustomerId", "CustomerOut", "CustomerUpdate", "OrderSummary"]
+__all__ = [
+    "Address",
+    "CustomerCreate",
+    "CustomerFilter",
+    "CustomerId",
+    "CustomerOut",
+    "CustomerUpdate",
+    "OrderSummary",
+]
 
 Tier = Literal["bronze", "silver", "gold"]
 _FORBID = ConfigDict(extra="forbid")
+
+
+class Address(BaseModel):
+    """A shipping address."""
+
+    model_config = _FORBID
+
+    name: str = Field("", max_length=255)
+    address1: str = Field(min_length=1, max_length=255)
+    address2: str = Field("", max_length=255)
+    city: str = Field(min_length=1, max_length=128)
+    state: str = Field("", max_length=128)
+    zip: str = Field(min_length=1, max_length=32)
+    country: str = Field(min_length=2, max_length=64)
 
 
 class CustomerCreate(BaseModel):
@@ -26,6 +48,7 @@ class CustomerCreate(BaseModel):
     company: str = Field("", max_length=255)
     tier: Tier = "bronze"
     notes: str = Field("", max_length=5_000)
+    address: Address | None = Field(None, description="Default shipping address.")
 
 
 class CustomerUpdate(BaseModel):
@@ -40,6 +63,7 @@ class CustomerUpdate(BaseModel):
     company: str | None = Field(None, max_length=255)
     tier: Tier | None = None
     notes: str | None = Field(None, max_length=5_000)
+    address: Address | None = Field(None, description="Default shipping address.")
 
 
 class CustomerId(BaseModel):
@@ -74,6 +98,7 @@ class CustomerOut(BaseModel):
     company: str
     tier: Tier
     notes: str
+    address: dict[str, str] | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.core.actor import Actor
 from parley.core.audit import record_audit
 from parley.core.clock import utcnow
-from parley.core.errors import NotFound
+from parley.core.errors import Conflict, NotFound
 from parley.core.events import emit_event
 from parley.core.listing import ListParams, Page, PageInfo, apply_sort, paginate
 from parley.tools.customers.models import Customer
@@ -119,10 +119,26 @@ async def update_customer(
     return customer
 
 
+async def _refuse_with_history(session: AsyncSession, customer_id: uuid.UUID) -> None:
+    from parley.tools.orders.models import Order
+    from parley.tools.payments.models import Payment
+    from parley.tools.quotations.models import Quotation
+
+    for model, what in ((Order, "orders"), (Quotation, "quotations"), (Payment, "payments")):
+        if (
+            await session.scalar(select(model.id).where(model.customer_id == customer_id).limit(1))
+            is not None
+        ):
+            raise Conflict(
+                f"the customer has {what}; their history must stay", code="BIZ_CUSTOMER_HAS_HISTORY"
+            )
+
+
 async def delete_customer(session: AsyncSession, actor: Actor, customer_id: uuid.UUID) -> None:
     """Remove a customer; the audit log keeps what it was."""
     actor.require("customers:write")
     customer = await get_customer(session, customer_id)
+    await _refuse_with_history(session, customer_id)
     before = _snapshot(customer)
     await session.delete(customer)
     await session.flush()

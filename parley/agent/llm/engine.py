@@ -1,0 +1,148 @@
+"""The LLM engine: structured output for intent and entities, function calling over the intent's tools.
+
+Retries with backoff happen in the OpenAI client (429, 5xx, timeouts; ``max_retries``). When the endpoint still
+fails, or the model keeps calling tools wrongly, :class:`LLMUnavailable` is raised and the graph falls back to
+the offline engine for that step, so the customer is never dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from parley.agent.llm.profile import INTENT_TOOLS, BusinessProfile, system_prompt
+
+__all__ = ["LLMEngine", "LLMUnavailable", "Understood"]
+
+Intent = Literal[
+    "greeting", "product_question", "price_quote", "stock_check", "place_order", "order_status",
+    "invoice_question", "discount_request", "complaint", "human_handoff", "faq", "goodbye", "out_of_scope",
+]  # fmt: skip
+
+
+class LLMUnavailable(Exception):
+    """The endpoint failed after its retries, or the model's tool calls stayed invalid."""
+
+
+class Understood(BaseModel):
+    """What the customer wants: the intent, how sure, and what they named."""
+
+    intent: Intent = Field(description="The customer's intent.")
+    confidence: float = Field(ge=0, le=1, description="How sure you are, 0 to 1.")
+    product: str | None = Field(None, description="Product name or SKU the customer mentions, if any.")
+    quantity: int | None = Field(None, description="Quantity the customer asks about, if any.")
+    order_number: str | None = Field(None, description="Order number (ORD-YYYY-NNNNN), if any.")
+
+    @property
+    def entities(self) -> dict[str, Any]:
+        """The entities in the offline engine's shape."""
+        found: dict[str, Any] = {}
+        if self.quantity is not None:
+            found["quantity"] = self.quantity
+        if self.order_number:
+            found["order_numbers"] = [self.order_number.upper()]
+        if self.product:
+            found["product_text"] = self.product
+        return found
+
+
+class LLMEngine:
+    """One chat model for every business; the profile gives each its voice."""
+
+    def __init__(
+        self, model: Any, *, profile: BusinessProfile | None = None, max_invalid_calls: int = 1
+    ) -> None:
+        self.model = model
+        self.profile = profile or BusinessProfile()
+        self.max_invalid_calls = max_invalid_calls
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, profile: BusinessProfile | None = None) -> LLMEngine:
+        """A ChatOpenAI client for the configured endpoint (imported here: it is slow to import)."""
+        from langchain_openai import ChatOpenAI
+
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        model = ChatOpenAI(
+            model=settings.llm_model,
+            base_url=settings.llm_base_url,
+            api_key=key,
+            timeout=settings.llm_timeout_s,
+            max_retries=2,
+            temperature=0,
+        )
+        return cls(model, profile=profile)
+
+    def _history(self, state: dict[str, Any]) -> list[Any]:
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, trim_messages
+        from langchain_core.messages.utils import count_tokens_approximately
+
+        past = [
+            HumanMessage(turn["text"]) if turn["role"] == "customer" else AIMessage(turn["text"])
+            for turn in state.get("history", [])
+        ]
+        kept = trim_messages(
+            past,
+            max_tokens=self.profile.history_token_budget,
+            token_counter=count_tokens_approximately,
+            strategy="last",
+            start_on="human",
+        )
+        context = [SystemMessage(system_prompt(self.profile))]
+        product = (state.get("facts") or {}).get("product")
+        if product:
+            found = {key: product.get(key) for key in ("id", "sku", "name", "unit", "price", "currency")}
+            context.append(SystemMessage(f"The catalog search found this product: {json.dumps(found)}"))
+        return [*context, *kept, HumanMessage(state["text"])]
+
+    async def understand(self, state: dict[str, Any], _ctx: Any) -> Understood:
+        """Intent and entities through structured output (a function call the client validates)."""
+        try:
+            structured = self.model.with_structured_output(Understood, method="function_calling")
+            result = await structured.ainvoke(self._history(state))
+        except Exception as exc:
+            raise LLMUnavailable(f"intent: {type(exc).__name__}: {exc}") from exc
+        if not isinstance(result, Understood):
+            raise LLMUnavailable("intent: the model gave no structured answer")
+        return result
+
+    async def act(self, state: dict[str, Any], ctx: Any) -> dict[str, Any]:
+        """Call the intent's tools as the model asks (within the step budget), then write the reply."""
+        from langchain_core.messages import ToolMessage
+
+        allowed = [
+            ctx.tools.tools[name] for name in INTENT_TOOLS.get(state["intent"], ()) if ctx.tools.has(name)
+        ]
+        model = self.model.bind_tools(allowed) if allowed else self.model
+        messages = self._history(state)
+        invalid = 0
+        while True:
+            try:
+                reply = await model.ainvoke(messages)
+            except Exception as exc:
+                raise LLMUnavailable(f"act: {type(exc).__name__}: {exc}") from exc
+            bad = list(reply.invalid_tool_calls) + [
+                call for call in reply.tool_calls if call["name"] not in {tool.name for tool in allowed}
+            ]
+            if bad:
+                invalid += 1
+                if invalid > self.max_invalid_calls:
+                    raise LLMUnavailable(f"act: invalid tool calls {[call.get('name') for call in bad]}")
+            messages.append(reply)
+            if not reply.tool_calls and not reply.invalid_tool_calls:
+                return {"parts": [], "reply": str(reply.content).strip(), "facts": {}}
+            for call in reply.tool_calls:
+                if call["name"] not in {tool.name for tool in allowed}:
+                    content = f"There is no tool {call['name']}; use one of {[t.name for t in allowed]}."
+                else:
+                    result = await ctx.tools.call(call["name"], **call["args"])
+                    content = json.dumps(result.data) if result.ok else result.message
+                messages.append(ToolMessage(content=content, tool_call_id=call["id"]))
+            for call in reply.invalid_tool_calls:
+                messages.append(
+                    ToolMessage(
+                        content=f"Invalid arguments: {call.get('error')}. Send valid JSON.",
+                        tool_call_id=call["id"] or "invalid",
+                    )
+                )

@@ -1,0 +1,77 @@
+"""Detect the intent and the pattern entities, on the embedding computed once for the turn."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from parley.agent.context import AgentContext
+from parley.agent.nodes import timed
+from parley.agent.offline.entities import extract_entities
+from parley.agent.offline.language import detect_language
+from parley.agent.state import AgentState
+
+__all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
+
+_log = logging.getLogger(__name__)
+ESCALATING_INTENTS = frozenset(
+    {"human_handoff", "complaint", "discount_request", "invoice_question", "place_order"}
+)
+_CHATTY = frozenset({"greeting", "goodbye"})
+
+
+async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
+    """The LLM's reading of the message, or None (no LLM, or it failed: the offline classifier answers)."""
+    if ctx.llm is None:
+        return None
+    from parley.agent.llm.engine import LLMUnavailable
+
+    try:
+        return await ctx.llm.understand(state, ctx)
+    except LLMUnavailable as exc:
+        _log.warning("LLM intent failed, using the offline classifier: %s", exc)
+        ctx.fallbacks.append("detect_intent")
+        return None
+
+
+@timed("detect_intent")
+async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Intent, confidence, alternatives, language and entities; counts low-confidence misses in a row."""
+    ctx = runtime.context
+    memory = dict(state.get("memory") or {})
+    text = state["text"]
+    language = detect_language(text, memory.get("language"))
+    entities = extract_entities(text)
+    understood = await _llm_understanding(state, ctx)
+    if understood is not None:
+        intent, confidence, alternatives = understood.intent, understood.confidence, []
+        entities = {**entities, **understood.entities}
+    else:
+        prediction = ctx.engine.intents.predict(text, ctx.vector)
+        intent, confidence = prediction.intent, prediction.confidence
+        alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
+    missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
+    memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
+    memory["language"] = language
+    reason = ""
+    if intent in ESCALATING_INTENTS:
+        reason = f"{intent} needs a person"
+    elif memory["low_confidence_streak"] > ctx.max_misses:
+        reason = "the agent did not understand several messages in a row"
+    await ctx.emit("intent", {"intent": intent, "confidence": confidence, "entities": entities})
+    return {
+        "escalation_reason": reason,
+        "intent": intent,
+        "confidence": confidence,
+        "alternatives": alternatives,
+        "language": language,
+        "entities": entities,
+        "memory": memory,
+    }
+
+
+def route_after_intent(state: AgentState) -> str:
+    """Straight to a person for what the agent may not do alone, or after too many misses in a row."""
+    return "escalate" if state.get("escalation_reason") else "retrieve"

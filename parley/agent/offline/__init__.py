@@ -1,0 +1,1 @@
+"""The offline engine: intents from example phrases, entities from patterns and the catalog, template replies."""

@@ -1,0 +1,196 @@
+"""Entities from patterns: SKUs, quantities, order and invoice numbers, e-mails and phone numbers.
+
+Products by name are found later, through the catalog tools (see :mod:`parley.agent.offline.products`);
+here only what a pattern can say for sure.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = ["extract_entities", "search_terms"]
+
+_ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
+_INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
+_SKU = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
+_UNITS = r"(?:pieces|piece|pcs|pc|units|unit|items|stück|stk|piezas|unidades|sheets|plates|bars)"
+_QUANTITY = (
+    re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
+    re.compile(r"(?<![\w.])x\s?(\d{1,6})\b", re.IGNORECASE),
+    re.compile(r"\b(\d{1,6})\s?x(?![\w.])", re.IGNORECASE),
+)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "do",
+        "you",
+        "have",
+        "has",
+        "had",
+        "any",
+        "what",
+        "whats",
+        "how",
+        "much",
+        "many",
+        "would",
+        "could",
+        "can",
+        "will",
+        "i",
+        "we",
+        "me",
+        "my",
+        "our",
+        "your",
+        "please",
+        "pieces",
+        "piece",
+        "pcs",
+        "pc",
+        "units",
+        "unit",
+        "cost",
+        "costs",
+        "price",
+        "prices",
+        "quote",
+        "stock",
+        "available",
+        "availability",
+        "there",
+        "with",
+        "about",
+        "need",
+        "want",
+        "get",
+        "buy",
+        "order",
+        "hi",
+        "hello",
+        "hey",
+        "is",
+        "it",
+        "in",
+        "does",
+        "did",
+        "much",
+        "also",
+        "tell",
+        "know",
+        "let",
+        "there",
+        "some",
+        "thanks",
+        "thank",
+        "x",
+        "mm",
+        "haben",
+        "sie",
+        "ihr",
+        "was",
+        "kostet",
+        "kosten",
+        "wie",
+        "viel",
+        "viele",
+        "und",
+        "oder",
+        "der",
+        "die",
+        "das",
+        "ein",
+        "eine",
+        "einen",
+        "ich",
+        "wir",
+        "bitte",
+        "stück",
+        "tienen",
+        "tiene",
+        "usted",
+        "cuánto",
+        "cuanto",
+        "cuesta",
+        "precio",
+        "el",
+        "la",
+        "los",
+        "las",
+        "un",
+        "una",
+        "y",
+        "o",
+        "de",
+        "por",
+        "favor",
+    ]
+)
+
+
+def _quantity(text: str) -> int | None:
+    for pattern in _QUANTITY:
+        match = pattern.search(text)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def extract_entities(text: str) -> dict[str, Any]:
+    """Everything a pattern recognises in one message (keys only for what was found)."""
+    found: dict[str, Any] = {}
+    orders = [m.upper() for m in _ORDER.findall(text)]
+    invoices = [m.upper() for m in _INVOICE.findall(text)]
+    if orders:
+        found["order_numbers"] = orders
+    if invoices:
+        found["invoice_numbers"] = invoices
+    taken = set(orders) | set(invoices)
+    skus = [
+        m for m in _SKU.findall(text) if m.upper() not in taken and not m.upper().startswith(("ORD-", "INV-"))
+    ]
+    if skus:
+        found["skus"] = skus
+    emails = _EMAIL.findall(text)
+    if emails:
+        found["emails"] = emails
+    without_ids = _ORDER.sub(" ", _INVOICE.sub(" ", text))
+    phones = [p.strip() for p in _PHONE.findall(without_ids) if sum(c.isdigit() for c in p) >= 8]
+    if phones:
+        found["phones"] = phones
+    quantity = _quantity(text)
+    if quantity is not None:
+        found["quantity"] = quantity
+    return found
+
+
+def search_terms(text: str) -> list[str]:
+    """The message's words worth matching against product names, most distinctive first."""
+    words = re.findall(r"[\w.]+", text.lower())
+    terms = [
+        w.strip(".") for w in words if w.strip(".") and w.strip(".") not in _STOP and len(w.strip(".")) > 1
+    ]
+    unique = list(dict.fromkeys(terms))
+    return sorted(unique, key=lambda w: (not any(c.isdigit() for c in w), -len(w)))

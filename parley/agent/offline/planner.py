@@ -1,0 +1,131 @@
+"""The offline engine's plan for a turn: which tools to call for the intent, and which templates answer.
+
+The result is a list of parts, each a template key and the values it is filled with. Every number in
+those values comes from a tool result of this turn (or is the customer's own quantity).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parley.agent.offline.templates import money
+from parley.agent.toolbox import ToolBox
+
+__all__ = ["PRODUCT_INTENTS", "Plan", "plan_turn"]
+
+PRODUCT_INTENTS = frozenset({"product_question", "price_quote", "stock_check"})
+_PRICE_WORDS = re.compile(
+    r"\b(cost|costs|price|prices|quote|how much|kostet|kosten|preis|cuesta|precio|cuánto)\b", re.I
+)
+_STOCK_WORDS = re.compile(r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible)\b", re.I)
+_SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
+
+
+class Plan(dict[str, Any]):
+    """``parts`` (template key + values), ``status``, ``reason`` and the remembered product."""
+
+
+def _part(key: str, **values: Any) -> dict[str, Any]:
+    return {"key": key, "values": values}
+
+
+def _singular(unit: str) -> str:
+    return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
+
+
+async def _stock_parts(tools: ToolBox, product: dict[str, Any], quantity: int | None) -> list[dict[str, Any]]:
+    result = await tools.call("check_stock", product_id=str(product["id"]))
+    if not result.ok:
+        return []
+    available = int(result.data.get("available", 0))
+    unit = product.get("unit", "pcs")
+    if available <= 0:
+        return [_part("out_of_stock")]
+    parts = [_part("stock", available=available, unit=unit)]
+    if quantity is not None and quantity > available:
+        parts.append(_part("short_stock", available=available, unit=unit, quantity=quantity))
+    return parts
+
+
+async def _price_parts(
+    tools: ToolBox, product: dict[str, Any], quantity: int | None, customer_id: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    unit = product.get("unit", "pcs")
+    if tools.has("calculate_price"):
+        arguments: dict[str, Any] = {"lines": [{"product_id": str(product["id"]), "quantity": quantity or 1}]}
+        if customer_id is not None:
+            arguments["customer_id"] = str(customer_id)
+        result = await tools.call("calculate_price", **arguments)
+        if result.ok and result.data.get("lines"):
+            line = result.data["lines"][0]
+            values = {
+                "quantity": line["quantity"],
+                "unit": unit,
+                "currency": result.data["currency"],
+                "unit_net_price": money(line["unit_net_price"]),
+                "total_net": money(result.data["total_net"]),
+                "total_gross": money(result.data["total_gross"]),
+            }
+            return [_part("price", **values)], {"price": result.data}
+    values = {
+        "price": money(product["price"]),
+        "currency": product.get("currency", ""),
+        "unit_single": _singular(unit),
+    }
+    return [_part("list_price", **values)], {"list_price": product["price"]}
+
+
+async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
+    facts = state.get("facts", {})
+    product = facts.get("product")
+    intent, text = state["intent"], state["text"]
+    if product is None:
+        query = facts.get("product_query", "")
+        return Plan(parts=[_part("product_not_found", query=query) if query else _part("need_product")])
+    quantity = state["entities"].get("quantity")
+    if facts.get("remembered"):
+        quantity = quantity or state.get("memory", {}).get("last_quantity")
+        fresh = await tools.call("get_product", product_id=str(product["id"]))
+        if not fresh.ok:
+            return Plan(parts=[_part("need_product")])
+        product = fresh.data
+    parts: list[dict[str, Any]] = []
+    if intent == "product_question" or not facts.get("remembered"):
+        description = (
+            (product.get("description") or "").split(". ")[0].rstrip(".") + "."
+            if intent == "product_question" and product.get("description")
+            else ""
+        )
+        parts.append(_part("product", name=product["name"], sku=product["sku"], description=description))
+        others = facts.get("others") or []
+        if others:
+            parts.append(_part("also", names=", ".join(f"{o['name']} ({o['sku']})" for o in others)))
+    wants_price = intent == "price_quote" or bool(_PRICE_WORDS.search(text))
+    wants_stock = intent in ("stock_check", "product_question") or bool(_STOCK_WORDS.search(text))
+    extra: dict[str, Any] = {}
+    if wants_stock or quantity is not None:
+        parts += await _stock_parts(tools, product, quantity)
+    if wants_price:
+        price_parts, extra = await _price_parts(tools, product, quantity, customer_id)
+        parts += price_parts
+    return Plan(parts=parts, facts=extra)
+
+
+async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
+    """Decide the tool calls and the reply parts of the offline engine for this turn."""
+    intent = state["intent"]
+    if intent in _SIMPLE:
+        return Plan(parts=[_part(_SIMPLE[intent])])
+    if intent in PRODUCT_INTENTS:
+        return await _product_plan(state, tools, customer_id)
+    if intent == "faq":
+        answer = state.get("facts", {}).get("answer")
+        if answer:
+            return Plan(parts=[_part("faq_answer", answer=answer)])
+        return Plan(parts=[], status="handed_over", reason="no answer in the knowledge base")
+    if intent == "order_status":
+        from parley.agent.offline.orders import order_plan
+
+        return Plan(**await order_plan(state, tools, customer_id=customer_id))
+    return Plan(parts=[], status="handed_over", reason=f"{intent} needs a person")

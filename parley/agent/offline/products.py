@@ -1,0 +1,70 @@
+"""Finding the product a customer means: by SKU, else by words of its name through ``search_products``.
+
+A candidate scores one point per message word that is a whole word of its name, SKU or category; the best
+wins when it matches enough words. Short follow-ups ("and the 12 mm one?") borrow the words of the product
+last discussed, so the conversation's memory narrows the search.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parley.agent.offline.entities import search_terms
+from parley.agent.toolbox import ToolBox
+
+__all__ = ["Resolution", "resolve_product"]
+
+_SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
+
+
+def _words(text: str) -> set[str]:
+    raw = re.findall(r"[\w]+", text.lower().replace("-", " "))
+    return {_SPELLINGS.get(w, w) for w in raw}
+
+
+def _score(product: dict[str, Any], terms: list[str]) -> int:
+    words = _words(f"{product.get('name', '')} {product.get('sku', '')} {product.get('category', '')}")
+    return sum(term in words for term in terms)
+
+
+class Resolution(dict[str, Any]):
+    """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched)."""
+
+
+async def _candidates(tools: ToolBox, term: str) -> list[dict[str, Any]]:
+    result = await tools.call("search_products", search=term, status="active", limit=50)
+    return list(result.data.get("items", [])) if result.ok and isinstance(result.data, dict) else []
+
+
+async def resolve_product(
+    tools: ToolBox, text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None
+) -> Resolution:
+    """Look the product up; an empty ``product`` means none matched (``query`` says what was tried)."""
+    if not tools.has("search_products"):
+        return Resolution(product=None, others=[], query="")
+    for sku in entities.get("skus", []):
+        for item in await _candidates(tools, sku):
+            if str(item.get("sku", "")).lower() == sku.lower():
+                return Resolution(product=item, others=[], query=sku)
+    terms = [_SPELLINGS.get(t, t) for t in search_terms(text)]
+    if entities.get("quantity") is not None:
+        terms = [t for t in terms if t != str(entities["quantity"])]
+    query = " ".join(terms)
+    if not terms:
+        return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
+    if memory_product and len(terms) <= 2:
+        terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
+    pool: dict[str, dict[str, Any]] = {}
+    for term in terms[:2]:
+        for item in await _candidates(tools, term):
+            pool.setdefault(str(item["id"]), item)
+    scored = sorted(pool.values(), key=lambda item: (-_score(item, terms), str(item.get("name", ""))))
+    if not scored:
+        return Resolution(product=None, others=[], query=query)
+    best = _score(scored[0], terms)
+    needed = min(2, len(terms))
+    if best < needed:
+        return Resolution(product=None, others=[], query=query)
+    ties = [item for item in scored[1:] if _score(item, terms) == best]
+    return Resolution(product=scored[0], others=ties[:3], query=query)

@@ -1,0 +1,60 @@
+"""Reply templates: packaged defaults per key and language, overridden per business.
+
+A template is filled with :meth:`str.format_map` from the values the engine collected from tool results;
+a placeholder with no value makes the template unusable (KeyError), never a guessed number.
+"""
+
+from __future__ import annotations
+
+import string
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["DEFAULT_TEMPLATES", "Templates", "default_templates", "money", "placeholders"]
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates.yaml"
+
+
+@lru_cache(maxsize=1)
+def default_templates() -> dict[str, dict[str, str]]:
+    """The packaged templates: ``{key: {language: text}}``."""
+    raw = yaml.safe_load(DEFAULT_TEMPLATES.read_text(encoding="utf-8"))
+    return {str(key): {str(lang): str(text) for lang, text in value.items()} for key, value in raw.items()}
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a template needs."""
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def money(value: Any) -> str:
+    """A tool's decimal amount shown with two places (formatting only; the number is the tool's)."""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
+    except (InvalidOperation, ValueError):
+        return str(value)
+
+
+class Templates:
+    """The templates one business uses: its overrides over the defaults."""
+
+    def __init__(self, overrides: dict[tuple[str, str], str] | None = None) -> None:
+        self.overrides = overrides or {}
+
+    def text(self, key: str, language: str) -> str:
+        """The template for a key in a language, falling back to English."""
+        for lang in (language, "en"):
+            if (key, lang) in self.overrides:
+                return self.overrides[(key, lang)]
+            found = default_templates().get(key, {}).get(lang)
+            if found is not None:
+                return found
+        raise KeyError(key)
+
+    def render(self, key: str, language: str, **values: Any) -> str:
+        """Fill a template; raises KeyError when a placeholder has no value."""
+        return self.text(key, language).format_map({k: v for k, v in values.items() if v is not None}).strip()

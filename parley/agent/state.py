@@ -1,0 +1,62 @@
+"""The graph's typed state. Turn fields are reset by each turn's input; ``memory`` and ``history`` persist.
+
+Everything here is plain JSON (str, numbers, lists, dicts) so checkpoints serialise the same on SQLite and
+PostgreSQL and stay readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+__all__ = ["AgentState", "Memory", "new_turn"]
+
+
+class Memory(TypedDict, total=False):
+    """What the agent remembers across turns of one conversation."""
+
+    last_product: dict[str, Any]
+    last_quantity: int
+    last_order: str
+    low_confidence_streak: int
+    language: str
+    turns: int
+
+
+class AgentState(TypedDict, total=False):
+    """One conversation's state as the graph sees it."""
+
+    text: str
+    language: str
+    intent: str
+    confidence: float
+    alternatives: list[dict[str, Any]]
+    entities: dict[str, Any]
+    facts: dict[str, Any]
+    parts: list[dict[str, Any]]
+    tool_calls: list[dict[str, Any]]
+    guardrails: dict[str, Any]
+    reply: str
+    status: str
+    escalation_reason: str
+    metrics: dict[str, Any]
+    memory: Memory
+    history: list[dict[str, str]]
+
+
+def new_turn(text: str) -> AgentState:
+    """The input of one turn: the customer's words and fresh turn fields (memory and history carry over)."""
+    return AgentState(
+        text=text,
+        intent="",
+        confidence=0.0,
+        alternatives=[],
+        entities={},
+        facts={},
+        parts=[],
+        tool_calls=[],
+        guardrails={},
+        reply="",
+        status="answered",
+        escalation_reason="",
+        metrics={},
+    )

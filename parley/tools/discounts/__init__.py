@@ -1,0 +1,1 @@
+"""discounts: a manual discount on a quotation or order, at once within threshold, else an approval request."""

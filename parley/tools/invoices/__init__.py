@@ -1,0 +1,1 @@
+"""invoices: gapless numbered invoices from orders, payments against them, overdue and credit notes."""

@@ -1,0 +1,1 @@
+"""numbering: gapless per-tenant document numbers (Q-, ORD-, INV-, CN-)."""

@@ -1,0 +1,1 @@
+"""payments: money received or refunded, allocated to invoices."""

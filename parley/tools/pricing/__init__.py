@@ -1,0 +1,1 @@
+"""pricing: rules, thresholds and the one calculation every quoted price comes from."""

@@ -1,0 +1,1 @@
+"""quotations: priced offers with a validity, a gapless number, a state machine and a PDF."""

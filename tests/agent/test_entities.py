@@ -1,0 +1,54 @@
+"""What patterns find in a message: quantities, SKUs, order and invoice numbers, e-mails, phone numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from parley.agent.offline.entities import extract_entities, search_terms
+from parley.agent.offline.language import detect_language
+from parley.agent.offline.templates import Templates
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("40 pieces please", 40),
+        ("need 40 pcs", 40),
+        ("AL-6061 x40", 40),
+        ("12x of those", 12),
+        ("10 mm plate", None),
+    ],
+)
+def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
+    assert extract_entities(text).get("quantity") == quantity
+
+
+def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:
+    found = extract_entities("about ORD-2026-00042 and INV-2026-00007, also BOLT-M8-40")
+    assert found["order_numbers"] == ["ORD-2026-00042"]
+    assert found["invoice_numbers"] == ["INV-2026-00007"]
+    assert found["skus"] == ["BOLT-M8-40"]
+
+
+def test_emails_and_phone_numbers_are_found() -> None:
+    found = extract_entities("write to anna@example.com or call +49 30 1234567")
+    assert found["emails"] == ["anna@example.com"]
+    assert found["phones"] == ["+49 30 1234567"]
+
+
+def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
+    assert search_terms("do you have 6061 aluminium plate 10 mm?") == ["6061", "10", "aluminium", "plate"]
+
+
+def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:
+    assert detect_language("Haben Sie das auf Lager?") == "de"
+    assert detect_language("¿Cuánto cuesta la placa?") == "es"
+    assert detect_language("ok", previous="de") == "de"
+    assert detect_language("do you have bolts?") == "en"
+
+
+def test_a_template_with_a_missing_value_is_not_used() -> None:
+    templates = Templates()
+    with pytest.raises(KeyError):
+        templates.render("stock", "en", unit="pcs")
+    assert templates.render("stock", "de", available=5, unit="Stk") == "5 Stk sind auf Lager."

@@ -1,0 +1,233 @@
+"""The graph end to end with the offline engine, on a small shop made through the services."""
+
+from __future__ import annotations
+
+import re
+
+from parley.agent.service import AgentService
+from parley.demo.seed import seed_actor
+from parley.runtime import Runtime
+from parley.tools.pricing import service as pricing
+from parley.tools.pricing.schemas import LineIn
+from tests.agent.conftest import Shop, open_conversation
+from tests.support.tenants import SeededTenants
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def _tool_numbers(turn_tool_calls: list[dict]) -> set[str]:
+    found: set[str] = set()
+    for call in turn_tool_calls:
+        blob = f"{call['arguments']} {call['result']}"
+        for raw in re.findall(r"\d+(?:\.\d+)?", blob):
+            found.add(raw)
+            if "." in raw:
+                found.add(f"{float(raw):.2f}")
+    return found
+
+
+async def test_a_product_question_is_answered_from_the_catalog_with_stock_and_price(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(
+        shop.tenant_id, conversation, "do you have 6061 aluminium plate 10 mm, and what would 40 pieces cost?"
+    )
+    assert "AL-6061-10-500x500" in turn.response
+    assert "120 pcs are in stock" in turn.response
+    names = [call["name"] for call in turn.tool_calls]
+    assert "check_stock" in names and "calculate_price" in names
+    assert turn.entities["quantity"] == 40
+    assert turn.status == "answered"
+
+
+async def test_the_quoted_price_is_the_pricing_calculation(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    async with runtime.db.session(shop.tenant_id) as session:
+        expected = await pricing.calculate(
+            session,
+            seed_actor(shop.tenant_id),
+            customer_id=None,
+            lines=[LineIn(sku="AL-6061-10-500x500", quantity=40)],
+        )
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "price for 40 pcs of AL-6061-10-500x500?")
+    assert f"{expected.total_net:,.2f}" in turn.response
+    assert f"{expected.total_gross:,.2f}" in turn.response
+
+
+async def test_every_number_in_a_reply_comes_from_a_tool_result(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    for text in ("do you have 6061 aluminium plate 10 mm?", "and how much is it?", "is BOLT-M8-40 in stock?"):
+        turn = await agent.handle_message(shop.tenant_id, conversation, text)
+        assert _numbers(turn.response) <= _tool_numbers(turn.tool_calls), turn.response
+
+
+async def test_a_stock_check_gives_the_available_quantity(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert turn.intent == "stock_check"
+    assert "5000 pcs are in stock" in turn.response
+
+
+async def test_a_sold_out_product_is_said_to_be_out_of_stock(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(
+        shop.tenant_id, conversation, "do you have the 6204-2RS ball bearing in stock?"
+    )
+    assert "BRG-6204-2RS" in turn.response
+    assert "out of stock" in turn.response
+
+
+async def test_a_follow_up_refers_to_the_product_just_discussed(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, conversation, "do you have 6061 aluminium plate 12 mm?")
+    turn = await agent.handle_message(shop.tenant_id, conversation, "and how much is it?")
+    assert turn.intent == "price_quote"
+    assert "34.50" in turn.response
+    assert any(call["name"] == "calculate_price" for call in turn.tool_calls)
+
+
+async def test_an_unknown_product_is_not_made_up(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "do you have titanium grade 5 round bar?")
+    assert "couldn't find" in turn.response
+    assert not _numbers(turn.response) - {"5"}
+
+
+async def test_an_out_of_scope_message_is_declined(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "tell me a joke about the weather")
+    assert turn.intent == "out_of_scope"
+    assert turn.response.startswith("Sorry, I can only help")
+    assert turn.tool_calls == []
+
+
+async def test_asking_for_a_person_hands_the_conversation_over(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "I want to talk to a human please")
+    assert turn.intent == "human_handoff"
+    assert turn.status == "handed_over"
+    assert "colleague" in turn.response
+    after = await agent.handle_message(shop.tenant_id, conversation, "hello?")
+    assert after.response == "" and after.status == "handed_over"
+
+
+async def _an_order_of(runtime: Runtime, shop: Shop, customer_id) -> str:
+    from parley.tools.orders.service import create_order
+
+    async with runtime.db.transaction(shop.tenant_id) as session:
+        order = await create_order(
+            session,
+            seed_actor(shop.tenant_id),
+            customer_id=customer_id,
+            lines=[LineIn(sku="BOLT-M8-40", quantity=100)],
+        )
+    return order.number
+
+
+async def test_order_status_is_given_for_the_customers_own_order_only(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    alices = await _an_order_of(runtime, shop, shop.alice)
+    bobs = await _an_order_of(runtime, shop, shop.bob)
+    conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    own = await agent.handle_message(shop.tenant_id, conversation, f"where is my order {alices}?")
+    assert own.intent == "order_status"
+    assert own.response == f"Order {alices} is pending."
+    other = await agent.handle_message(shop.tenant_id, conversation, f"and what about order {bobs}?")
+    assert other.response.startswith(f"I couldn't find order {bobs} for your account")
+    assert "pending" not in other.response
+
+
+async def test_an_anonymous_visitor_sees_no_order(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
+    number = await _an_order_of(runtime, shop, shop.alice)
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, f"status of {number}?")
+    assert turn.entities["order_numbers"] == [number]
+    assert "couldn't find" in turn.response
+
+
+async def test_a_german_customer_is_answered_in_german(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "Haben Sie BOLT-M8-40 auf Lager?")
+    assert "auf Lager" in turn.response
+    assert "5000" in turn.response
+
+
+async def test_a_turn_embeds_the_message_once(
+    runtime: Runtime, agent: AgentService, shop: Shop, embedder
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, conversation, "hello")
+    before = len(embedder.calls)
+    await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert embedder.calls[before:] == [["is BOLT-M8-40 in stock?"]]
+
+
+async def test_the_reply_reports_latency_per_node(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert {"embed", "guard_input", "detect_intent", "retrieve", "act", "guard_output", "respond"} <= set(
+        turn.metrics["latency_ms"]
+    )
+    assert turn.guardrails["input"]["verdict"] == "pass"
+    assert turn.metrics["engine"] == "offline"
+
+
+async def test_three_misunderstood_messages_in_a_row_go_to_a_person(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    statuses = []
+    for text in ("tell me a joke", "who wins the next election?", "what's the weather tomorrow?"):
+        statuses.append((await agent.handle_message(shop.tenant_id, conversation, text)).status)
+    assert statuses == ["answered", "answered", "handed_over"]
+
+
+async def test_the_demo_shop_answers_the_aluminium_plate_example(
+    runtime: Runtime, agent: AgentService, demo_shop: SeededTenants
+) -> None:
+    conversation = await open_conversation(runtime, demo_shop.demo_id)
+    turn = await agent.handle_message(
+        demo_shop.demo_id,
+        conversation,
+        "do you have 6061 aluminium plate 10 mm, and what would 40 pieces cost?",
+    )
+    assert "Aluminium plate 6061-T6 10 mm" in turn.response
+    assert "in stock" in turn.response
+    price = next(call for call in turn.tool_calls if call["name"] == "calculate_price")
+    assert price["result"]["lines"][0]["quantity"] == 40
+    assert f"{float(price['result']['total_net']):,.2f}" in turn.response
+
+
+class _BrokenEmbedder:
+    model_name = "test:broken"
+
+    def embed(self, texts: list[str], *, batch_size: int = 64):
+        raise RuntimeError("the model file is gone")
+
+
+async def test_a_failing_turn_hands_over_instead_of_dropping_the_customer(
+    runtime: Runtime, shop: Shop
+) -> None:
+    broken = AgentService(runtime, embedder=_BrokenEmbedder())
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await broken.handle_message(shop.tenant_id, conversation, "hello")
+    assert turn.status == "handed_over"
+    assert "colleague" in turn.response

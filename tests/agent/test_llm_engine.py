@@ -1,0 +1,113 @@
+"""The LLM engine through the real langchain-openai client against a local OpenAI-compatible server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.agent.llm.engine import LLMEngine
+from parley.agent.service import AgentService
+from parley.core.settings import Settings
+from parley.runtime import Runtime
+from tests.agent.conftest import Shop, open_conversation
+from tests.fakes.embedder import HashingEmbedder
+from tests.fakes.openai_server import FakeOpenAIServer
+
+
+def _understood(intent: str, **extra: object) -> dict:
+    return {"tool_calls": [("Understood", {"intent": intent, "confidence": 0.93, **extra})]}
+
+
+def _engine(runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path, timeout: float = 5.0) -> LLMEngine:
+    settings = Settings(
+        environment="test",
+        database_url=runtime.settings.database_url,
+        data_dir=tmp_path,
+        llm_base_url=server.base_url,
+        llm_timeout_s=timeout,
+        _env_file=None,
+    )
+    return LLMEngine.from_settings(settings)
+
+
+async def _agent(runtime: Runtime, engine: LLMEngine, embedder: HashingEmbedder) -> AgentService:
+    return AgentService(runtime, embedder=embedder, llm=engine)
+
+
+async def test_the_llm_calls_the_intents_tools_and_writes_the_reply(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    product_id = str(shop.products["BOLT-M8-40"])
+    script = [
+        _understood("stock_check", product="BOLT-M8-40"),
+        {"tool_calls": [("check_stock", {"product_id": product_id})]},
+        {"content": "We have 5000 pcs of BOLT-M8-40 in stock."},
+    ]
+    with FakeOpenAIServer(script) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert turn.intent == "stock_check"
+    assert turn.response == "We have 5000 pcs of BOLT-M8-40 in stock."
+    assert [call["name"] for call in turn.tool_calls] == ["search_products", "check_stock"]
+    assert turn.tool_calls[-1]["result"]["available"] == 5000
+    assert "BOLT-M8-40" in server.requests[1]["messages"][1]["content"]  # the catalog match is in context
+    offered = {tool["function"]["name"] for tool in server.requests[1]["tools"]}
+    assert offered == {"search_products", "check_stock"}  # only the tools the intent needs
+    assert turn.metrics["engine"] == "llm" and turn.metrics["fallbacks"] == []
+
+
+async def test_a_rate_limited_endpoint_is_retried_before_it_answers(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    script = [
+        {"status": 429},
+        _understood("greeting"),
+        {"status": 503},
+        {"content": "Hello! How can I help?"},
+    ]
+    with FakeOpenAIServer(script) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "hi")
+    assert turn.response == "Hello! How can I help?"
+    assert len(server.requests) == 4
+
+
+async def test_a_dead_endpoint_falls_back_to_the_offline_engine(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    with FakeOpenAIServer([{"status": 500}] * 6) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert "5000 pcs are in stock" in turn.response
+    assert turn.metrics["fallbacks"] == ["detect_intent", "act"]
+
+
+async def test_a_slow_endpoint_times_out_and_the_offline_engine_answers(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    with FakeOpenAIServer([{"delay": 1.5, "content": "late"}] * 6) as server:
+        engine = _engine(runtime, server, tmp_path, timeout=0.3)
+        engine.model.max_retries = 0
+        agent = await _agent(runtime, engine, embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "hello")
+    assert turn.response.startswith("Hello!")
+    assert "detect_intent" in turn.metrics["fallbacks"]
+
+
+async def test_malformed_tool_calls_fall_back_to_the_offline_engine(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    script = [
+        _understood("stock_check"),
+        {"tool_calls": [("check_stock", "{not json")]},
+        {"tool_calls": [("drop_database", {})]},
+    ]
+    with FakeOpenAIServer(script) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert "5000 pcs are in stock" in turn.response
+    assert turn.metrics["fallbacks"] == ["act"]
