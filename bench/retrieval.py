@@ -57,7 +57,7 @@ DATA = Path("/work/shared/data/stackfaq_faq_retrieval")
 CACHE = ROOT / ".cache" / "bench"
 RESULTS = ROOT / "bench" / "results" / "retrieval.json"
 WEIGHTS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
-console = Console()
+console = Console(width=150)
 
 
 # ---- embedding cache ------------------------------------------------------------------------------
@@ -498,9 +498,14 @@ def catalogue_speed(
     out: dict[str, Any] = {}
     rows: list[list[str]] = []
     query_vectors = embedder.embed(CATALOGUE_QUERIES)
-    started = time.perf_counter()
-    get_embedder().embed([CATALOGUE_QUERIES[0]])
-    out["speed.query_embedding_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    model = get_embedder()
+    model.embed(["warm up"])
+    single = []
+    for text in CATALOGUE_QUERIES[:20]:
+        started = time.perf_counter()
+        model.embed([text])
+        single.append((time.perf_counter() - started) * 1000)
+    out["speed.query_embedding_ms_p50"] = round(percentile(single, 50), 2)
 
     # Cold, end to end: real embedding, no cache, fresh store.
     cold_docs = synthesize_catalogue(1000, seed=99)
@@ -646,7 +651,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for row in speed_rows:
             table.add_row(*row)
         console.print(table)
-        console.print(f"query embedding (one message): {results['speed.query_embedding_ms']} ms")
+        console.print(
+            f"query embedding (one message, p50 of 20): {results['speed.query_embedding_ms_p50']} ms"
+        )
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -11,6 +11,8 @@ import typer
 
 from parley.channels.cli import channels_app
 from parley.core.settings import Settings
+from parley.jobs.cli import jobs_app
+from parley.knowledge.cli import ingest
 from parley.tools.cli import mcp_app
 
 app = typer.Typer(
@@ -20,7 +22,9 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema and demo data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.command()(ingest)
 app.add_typer(mcp_app, name="mcp")
+app.add_typer(jobs_app, name="jobs")
 app.add_typer(channels_app, name="channels", help="Channel tools: see what Parley makes of a raw message.")
 
 

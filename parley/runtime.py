@@ -11,6 +11,8 @@ from parley.core.db import Database
 from parley.core.ratelimit import RateLimiter
 from parley.core.settings import Settings
 from parley.identity.sessions import AuthService
+from parley.knowledge.embeddings import Embedder
+from parley.knowledge.service import KnowledgeIndex
 
 __all__ = ["Runtime"]
 
@@ -23,20 +25,27 @@ class Runtime:
     db: Database
     auth: AuthService
     limiter: RateLimiter
+    knowledge: KnowledgeIndex
     clock: Callable[[], datetime] = field(default=utcnow)
 
     @classmethod
-    def build(cls, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
-        """Create every component; nothing connects until first use."""
+    def build(
+        cls, settings: Settings, *, clock: Callable[[], datetime] = utcnow, embedder: Embedder | None = None
+    ) -> Runtime:
+        """Create every component; nothing connects (and no model loads) until first use."""
         db = Database(settings.resolved_database_url)
+        knowledge = KnowledgeIndex(settings, db, embedder=embedder)
+        db.services["knowledge"] = knowledge
         return cls(
             settings=settings,
             db=db,
             auth=AuthService(db, settings, clock),
             limiter=RateLimiter(settings.redis_url),
+            knowledge=knowledge,
             clock=clock,
         )
 
     async def close(self) -> None:
-        """Release connections."""
+        """Finish indexing, release the knowledge store and the connections."""
+        await self.knowledge.aclose()
         await self.db.dispose()

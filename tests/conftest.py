@@ -25,6 +25,7 @@ from parley.api.app import create_app
 from parley.core.clock import utcnow
 from parley.core.settings import Settings
 from parley.runtime import Runtime
+from tests.fakes.embedder import HashingEmbedder
 from tests.support.databases import MigratedDatabase, drop_postgres_database, prepare_database
 from tests.support.tenants import SeededTenants, seed_tenants
 
@@ -143,7 +144,7 @@ def settings(test_database: MigratedDatabase, tmp_path: Path) -> Settings:
 async def runtime(
     settings: Settings, clock: Clock, test_database: MigratedDatabase
 ) -> AsyncIterator[Runtime]:
-    built = Runtime.build(settings, clock=clock)
+    built = Runtime.build(settings, clock=clock, embedder=HashingEmbedder())
     await test_database.empty(built.db)
     yield built
     await built.close()

@@ -38,8 +38,8 @@ class AgentService:
 
     Args:
         runtime: Settings, database and clock.
-        embedder: The shared embedder (default: the configured sentence-transformers model, loaded lazily).
-        knowledge: Optional knowledge search for FAQ answers.
+        embedder: The embedder for messages (default: the knowledge index's, so vectors match the index).
+        knowledge: The knowledge index FAQ answers come from (default: the runtime's).
         guard: Optional guardrails hook (see :mod:`parley.agent.nodes.guards`).
         llm: Optional LLM engine; None means the offline engine.
         max_tool_steps: Tool calls one turn may make.
@@ -58,7 +58,7 @@ class AgentService:
     ) -> None:
         self.runtime = runtime
         self._embedder = embedder
-        self.knowledge = knowledge
+        self.knowledge = knowledge if knowledge is not None else runtime.knowledge
         self.guard = guard
         self.llm = llm
         self.max_tool_steps = max_tool_steps
@@ -68,9 +68,7 @@ class AgentService:
     async def embedder(self) -> Any:
         """The embedder, loaded off the event loop on first use."""
         if self._embedder is None:
-            from parley.knowledge.embeddings import get_embedder
-
-            self._embedder = await asyncio.to_thread(get_embedder, self.runtime.settings.embedding_model)
+            self._embedder = await asyncio.to_thread(lambda: self.knowledge.embedder)
         return self._embedder
 
     @asynccontextmanager

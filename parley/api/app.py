@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
@@ -16,6 +16,7 @@ from parley.api.errors import install_error_handlers
 from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
 from parley.api.routers import admin, assistant, auth, business, conversations, health, knowledge, webchat
 from parley.core.settings import Settings
+from parley.jobs import run_periodically
 from parley.runtime import Runtime
 
 __all__ = ["ROUTERS", "api_routes", "create_app"]
@@ -56,7 +57,24 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warming = asyncio.create_task(the_agent.warm_up()) if agent is None else None
+        indexing = asyncio.create_task(the_runtime.knowledge.keep_fresh(settings.knowledge_sync_s))
+        interval = settings.scheduled_jobs_interval
+        jobs = (
+            asyncio.create_task(
+                run_periodically(the_runtime.db, interval_s=interval, clock=the_runtime.clock)
+            )
+            if interval
+            else None
+        )
         yield
+        if jobs is not None:
+            jobs.cancel()
+            with suppress(asyncio.CancelledError):
+                await jobs
+        indexing.cancel()
+        with suppress(asyncio.CancelledError):
+            await indexing
+        the_runtime.knowledge.stop_listening()
         if warming is not None and not warming.done():
             warming.cancel()
         if agent is None:

@@ -86,6 +86,9 @@ class Database:
         if self.is_sqlite:
             _configure_sqlite(self.engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        #: Process services handed to every session (``session.info``), so an operation handler, which
+        #: gets only a session and an actor, can reach them: the knowledge index, for one.
+        self.services: dict[str, Any] = {}
 
     @property
     def backend(self) -> str:
@@ -94,11 +97,11 @@ class Database:
 
     def session(self, tenant_id: uuid.UUID) -> AsyncSession:
         """A session that sees and writes only this tenant's rows."""
-        return self._sessions(info={"tenant_id": tenant_id})
+        return self._sessions(info={**self.services, "tenant_id": tenant_id})
 
     def system_session(self) -> AsyncSession:
         """A session across tenants, for login, seeding and scheduled jobs; never for a request's own data."""
-        return self._sessions(info={"system": True})
+        return self._sessions(info={**self.services, "system": True})
 
     @asynccontextmanager
     async def transaction(self, tenant_id: uuid.UUID) -> AsyncIterator[AsyncSession]:

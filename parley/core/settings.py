@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     )
     qdrant_url: str | None = Field(None, description="Qdrant server URL; unset means embedded Qdrant Edge.")
     qdrant_api_key: SecretStr | None = Field(None, description="API key of the Qdrant server.")
+    knowledge_sync_s: float = Field(
+        300,
+        ge=0,
+        description="Seconds between full syncs of the knowledge index with the records in the API process "
+        "(changes made through the API are indexed at once; this catches other processes' writes); 0: at "
+        "start-up only.",
+    )
     embedding_model: str = Field(
         "packaged:all-MiniLM-L6-v2", description="Sentence-transformers model path or the packaged MiniLM."
     )
@@ -71,6 +78,12 @@ class Settings(BaseSettings):
         True, description="Allow seeding the demo business and its public logins (refused in production)."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    jobs_interval_s: float | None = Field(
+        None,
+        ge=0,
+        description="Seconds between runs of the scheduled jobs (quotation expiry, overdue invoices, lapsed "
+        "stock holds) in the API process; 0 turns them off; unset means 60, or off in the test environment.",
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -96,6 +109,13 @@ class Settings(BaseSettings):
         if url.startswith("sqlite:///"):
             return "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
         return url
+
+    @property
+    def scheduled_jobs_interval(self) -> float | None:
+        """Seconds between scheduled-job runs, or None when the API process must not run them."""
+        if self.jobs_interval_s is None:
+            return None if self.environment is Environment.TEST else 60.0
+        return self.jobs_interval_s or None
 
     @property
     def is_production(self) -> bool:

@@ -45,6 +45,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a loading bar per process start is noise in logs
 
         self.model_name = model_name
         self._model = SentenceTransformer(_resolve_model_path(model_name), device="cpu")

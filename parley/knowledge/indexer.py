@@ -89,15 +89,20 @@ class Indexer:
         """Bring the index up to date with these documents (others in the index are left alone)."""
         started = time.perf_counter()
         report = IndexReport()
-        for window in _windows(_last_of_each(documents), self.window):
-            report.documents += len(window)
-            by_tenant: dict[str, list[KnowledgeDocument]] = {}
-            for document in window:
-                by_tenant.setdefault(document.tenant_id, []).append(document)
-            for tenant_id, tenant_documents in by_tenant.items():
-                known = self.store.get_hashes(tenant_id, [d.id for d in tenant_documents])
-                plan = self._plan(tenant_documents, known, report)
-                self._apply(tenant_id, plan, report)
+        by_tenant: dict[str, list[KnowledgeDocument]] = {}
+        for document in _last_of_each(documents):
+            by_tenant.setdefault(document.tenant_id, []).append(document)
+        for tenant_id, tenant_documents in by_tenant.items():
+            report.documents += len(tenant_documents)
+            # A catalogue sync reads all the tenant's hashes in one scroll; a few documents look up theirs.
+            everything = self.store.get_hashes(tenant_id) if len(tenant_documents) > self.window else None
+            for window in _windows(tenant_documents, self.window):
+                known = (
+                    everything
+                    if everything is not None
+                    else self.store.get_hashes(tenant_id, [d.id for d in window])
+                )
+                self._apply(tenant_id, self._plan(window, known, report), report)
         if report.chunks_embedded >= self.optimize_after:
             self.store.optimize()
             report.optimized = True

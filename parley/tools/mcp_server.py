@@ -77,7 +77,8 @@ def build_mcp_server(
     return Server(
         "parley",
         version=__version__,
-        instructions="Business operations of one Parley tenant: catalog, customers and stock.",
+        instructions="Business operations of one Parley tenant: catalog, customers, stock, pricing, quotations, "
+        "orders, invoices, payments and discounts.",
         on_list_tools=list_tools,
         on_call_tool=call_tool,
     )

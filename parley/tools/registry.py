@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.knowledge.kb.search import OPERATIONS as _KNOWLEDGE
 from parley.tools.approvals.operations import OPERATIONS as _APPROVALS
 from parley.tools.customers.operations import OPERATIONS as _CUSTOMERS
 from parley.tools.discounts.operations import OPERATIONS as _DISCOUNTS
@@ -27,6 +28,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
     *_INVOICES,
     *_DISCOUNTS,
     *_APPROVALS,
+    *_KNOWLEDGE,
 )
 
 _BY_NAME = {op.name: op for op in OPERATIONS}

@@ -16,17 +16,10 @@ from parley.agent.toolbox import StepLimitReached
 __all__ = ["retrieve"]
 
 
-def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
+async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
-    from parley.knowledge.documents import DocumentKind
-    from parley.knowledge.filters import SearchFilters
-
-    filters = SearchFilters(
-        tenant_id=str(ctx.actor.tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE)
-    )
-    results = ctx.knowledge.search(state["text"], filters=filters, query_vector=ctx.vector, limit=1)
-    return results.hits[0].text if results.hits else None
+    return await ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
 
 
 @timed("retrieve")
@@ -54,7 +47,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
                 key: product.get(key) for key in ("id", "sku", "name", "unit", "price", "currency")
             }
     elif state["intent"] == "faq":
-        facts["answer"] = _knowledge_answer(state, ctx)
+        facts["answer"] = await _knowledge_answer(state, ctx)
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
     return {"facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}

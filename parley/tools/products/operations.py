@@ -23,6 +23,7 @@ from parley.tools.products.schemas import (
     ProductOut,
     ProductUpdate,
 )
+from parley.tools.products.search import ProductSearch, ProductSearchOut, search_catalog
 
 __all__ = ["OPERATIONS"]
 
@@ -92,6 +93,20 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         method="GET",
         path=_BASE,
         handler=_list,
+        tags=_TAGS,
+    ),
+    Operation(
+        name="find_products",
+        description=(
+            "Find products by what the customer says (meaning and words), e.g. 'M8 stainless bolts', "
+            "optionally by category, price range or stock. Best first."
+        ),
+        input=ProductSearch,
+        output=ProductSearchOut,
+        scope="products:read",
+        method="POST",
+        path=f"{_BASE}/search",
+        handler=search_catalog,
         tags=_TAGS,
     ),
     Operation(

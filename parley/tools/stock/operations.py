@@ -111,7 +111,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         method="POST",
         path=f"{_BASE}/{{product_id}}/adjust",
         handler=_adjust,
-        events=("product.low_stock",),
+        events=("product.low_stock", "product.stock_changed"),
         tags=_TAGS,
     ),
     Operation(
@@ -123,7 +123,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         method="POST",
         path=f"{_BASE}/{{product_id}}/reservations",
         handler=_reserve,
-        events=("product.low_stock",),
+        events=("product.low_stock", "product.stock_changed"),
         status_code=201,
         tags=_TAGS,
     ),
@@ -136,6 +136,7 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         method="POST",
         path=f"{_BASE}/reservations/{{reservation_id}}/release",
         handler=_release,
+        events=("product.stock_changed",),
         tags=_TAGS,
     ),
     Operation(

@@ -87,7 +87,11 @@ def _movement(
     return movement
 
 
-def _warn_if_low(session: AsyncSession, view: StockOut, was_available: int) -> None:
+def _announce(session: AsyncSession, view: StockOut, was_available: int) -> None:
+    """Tell listeners when stock falls to the reorder point, and when a product goes in or out of stock.
+
+    The second keeps the knowledge index's "in stock" filter true.
+    """
     if view.available <= view.reorder_point < was_available:
         emit_event(
             session,
@@ -95,6 +99,14 @@ def _warn_if_low(session: AsyncSession, view: StockOut, was_available: int) -> N
             entity_type="product",
             entity_id=view.product_id,
             payload=view.model_dump(mode="json"),
+        )
+    if (view.available > 0) != (was_available > 0):
+        emit_event(
+            session,
+            "product.stock_changed",
+            entity_type="product",
+            entity_id=view.product_id,
+            payload={"available": view.available, "was_available": was_available},
         )
 
 
@@ -152,7 +164,7 @@ async def adjust_stock(
         before=before_view.model_dump(),
         after=view.model_dump() | {"reason": reason},
     )
-    _warn_if_low(session, view, before_view.available)
+    _announce(session, view, before_view.available)
     return view
 
 
@@ -222,7 +234,7 @@ async def reserve_stock(
         entity_id=reservation.id,
         after=out.model_dump(exclude={"id", "expires_at"}),
     )
-    _warn_if_low(session, view, view.available + quantity)
+    _announce(session, view, view.available + quantity)
     return out
 
 
@@ -251,6 +263,8 @@ async def _release(
         reservation_id=reservation.id,
     )
     await session.flush()
+    view = stock_view(reservation.product_id, await _level(session, reservation.product_id))
+    _announce(session, view, view.available - reservation.quantity)
     out = _reservation_out(reservation)
     record_audit(
         session,

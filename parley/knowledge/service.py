@@ -1,0 +1,273 @@
+"""The process's knowledge index: one store, the shared embedder, search, and re-indexing driven by events.
+
+Writers never call the index. Product, stock, article and FAQ writes emit domain events; after their
+transaction commits, :meth:`KnowledgeIndex.on_event` notes which documents changed and, a moment later,
+re-reads them in one batch (an import of 500 products is one embedding run, not 500). A full
+:meth:`KnowledgeIndex.sync` compares the whole tenant with the index and costs almost nothing when
+nothing changed, so the server runs one at start-up and the CLI after an ingest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from parley.core.db import Database
+from parley.core.events import DomainEvent, EventBus, event_bus
+from parley.core.settings import Settings
+from parley.identity.models import Tenant
+from parley.knowledge.documents import DocumentKind
+from parley.knowledge.embeddings import Embedder, get_embedder
+from parley.knowledge.filters import SearchFilters
+from parley.knowledge.indexer import Indexer, IndexReport
+from parley.knowledge.kb.models import Faq
+from parley.knowledge.query import SearchMode, SearchResults
+from parley.knowledge.search import KnowledgeSearch
+from parley.knowledge.sources import DocumentRef, load_document, load_tenant_documents
+from parley.knowledge.stores.base import VectorStore
+
+__all__ = ["KnowledgeIndex", "StoreBusy", "knowledge_of", "ref_of_event"]
+
+_log = logging.getLogger(__name__)
+
+#: The entity types whose events change what the index holds.
+_KINDS = {"product": DocumentKind.PRODUCT, "article": DocumentKind.ARTICLE, "faq": DocumentKind.FAQ}
+
+
+class StoreBusy(RuntimeError):
+    """The embedded store's folder is held by another process (the running server)."""
+
+
+def ref_of_event(domain_event: DomainEvent) -> DocumentRef | None:
+    """The document an event is about, or None for events the index does not care about."""
+    kind = _KINDS.get(domain_event.entity_type)
+    if kind is None or domain_event.entity_id is None:
+        return None
+    return DocumentRef(kind, uuid.UUID(domain_event.entity_id))
+
+
+def knowledge_of(session: AsyncSession) -> KnowledgeIndex:
+    """The knowledge index of the process that opened this session (see ``Database.services``)."""
+    index = session.info.get("knowledge")
+    if index is None:
+        raise RuntimeError("this database has no knowledge index; build it through Runtime.build")
+    return index
+
+
+class KnowledgeIndex:
+    """Search and indexing for every tenant of this process.
+
+    Args:
+        settings: Where the embedded store lives, or the Qdrant server to use; the embedding model.
+        db: Where products, articles and FAQs are read from.
+        embedder: Share the agent's embedder; loaded from the settings when None.
+        store: An already open store (tests); built from the settings when None.
+        debounce_seconds: How long re-indexing waits to batch the events of one burst of writes.
+
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        embedder: Embedder | None = None,
+        store: VectorStore | None = None,
+        debounce_seconds: float = 0.05,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self._embedder = embedder
+        self._store = store
+        self._owns_store = store is None
+        self.debounce_seconds = debounce_seconds
+        self._pending: dict[uuid.UUID, set[DocumentRef]] = defaultdict(set)
+        self._flushing: asyncio.Task[None] | None = None
+        self._writing = asyncio.Lock()
+        self._bus: EventBus | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        """The shared embedder, loaded on first use."""
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings.embedding_model)
+        return self._embedder
+
+    @property
+    def store(self) -> VectorStore:
+        """The Qdrant server when configured, else the embedded Qdrant Edge shard under the data folder."""
+        if self._store is None:
+            self._store = self._open_store()
+        return self._store
+
+    def _open_store(self) -> VectorStore:
+        if self.settings.qdrant_url:
+            from parley.knowledge.stores.qdrant_server import QdrantServerStore
+
+            api_key = self.settings.qdrant_api_key
+            return QdrantServerStore.from_url(
+                self.settings.qdrant_url,
+                api_key=api_key.get_secret_value() if api_key else None,
+                dim=self.embedder.dim,
+            )
+        from parley.knowledge.stores.edge import EdgeStore
+
+        path = Path(self.settings.data_dir) / "knowledge"
+        try:
+            return EdgeStore(path, dim=self.embedder.dim)
+        except Exception as exc:  # qdrant-edge reports a held folder lock as a plain error
+            raise StoreBusy(f"the knowledge index at {path} is in use by another Parley process") from exc
+
+    async def search(
+        self,
+        text: str,
+        *,
+        filters: SearchFilters,
+        mode: SearchMode | None = None,
+        query_vector: Any = None,
+        limit: int = 10,
+        score_threshold: float | None = None,
+    ) -> SearchResults:
+        """Rank the tenant's knowledge for a query, off the event loop."""
+        searcher = KnowledgeSearch(self.store, self.embedder)
+        return await asyncio.to_thread(
+            searcher.search,
+            text,
+            filters=filters,
+            mode=mode,
+            query_vector=query_vector,
+            limit=limit,
+            score_threshold=score_threshold,
+        )
+
+    async def answer(self, tenant_id: uuid.UUID, question: str, *, query_vector: Any = None) -> str | None:
+        """The published FAQ answer or article passage that best answers a question, or None.
+
+        An FAQ is often found through one of its phrasings, whose chunk holds the question; the answer
+        is then read from the FAQ itself.
+        """
+        filters = SearchFilters(tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE))
+        results = await self.search(question, filters=filters, query_vector=query_vector, limit=1)
+        if not results.hits:
+            return None
+        hit = results.hits[0]
+        if hit.kind is not DocumentKind.FAQ:
+            return hit.text
+        async with self.db.session(tenant_id) as session:
+            faq = await session.get(Faq, uuid.UUID(hit.document_id))
+        return None if faq is None else faq.answer
+
+    async def sync(self, tenant_id: uuid.UUID) -> IndexReport:
+        """Make the tenant's index match its records: index what changed, drop what no longer exists."""
+        async with self.db.session(tenant_id) as session:
+            documents = await load_tenant_documents(session)
+        async with self._writing:
+            return await asyncio.to_thread(self._replace_tenant, str(tenant_id), documents)
+
+    def _replace_tenant(self, tenant_id: str, documents: list[Any]) -> IndexReport:
+        indexer = Indexer(self.store, self.embedder)
+        gone = set(self.store.get_hashes(tenant_id)) - {document.id for document in documents}
+        indexer.delete(tenant_id, sorted(gone))
+        report = indexer.index(documents)
+        report.chunks_deleted += len(gone)
+        return report
+
+    async def sync_all(self) -> dict[str, IndexReport]:
+        """:meth:`sync` every tenant; reports by tenant slug."""
+        async with self.db.system_session() as session:
+            tenants = list(await session.execute(select(Tenant.id, Tenant.slug)))
+        return {slug: await self.sync(tenant_id) for tenant_id, slug in tenants}
+
+    async def keep_fresh(self, interval_s: float) -> None:
+        """Listen for changes and :meth:`sync_all` now and every ``interval_s`` seconds (0: once).
+
+        The periodic sync picks up what other processes wrote, such as ``parley ingest`` while the
+        server holds the embedded store. Runs until cancelled.
+        """
+        self.listen()
+        while True:
+            started = time.perf_counter()
+            try:
+                reports = await self.sync_all()
+            except Exception:  # a failed round is retried at the next one
+                _log.exception("syncing the knowledge index failed")
+            else:
+                for slug, report in reports.items():
+                    if report.indexed or report.chunks_deleted:
+                        _log.info(
+                            "knowledge index of %s: %d documents indexed, %d unchanged, %d chunks removed "
+                            "(%.1f s)",
+                            slug,
+                            report.indexed,
+                            report.unchanged,
+                            report.chunks_deleted,
+                            time.perf_counter() - started,
+                        )
+            if not interval_s:
+                return
+            await asyncio.sleep(interval_s)
+
+    async def refresh(self, tenant_id: uuid.UUID, refs: set[DocumentRef]) -> IndexReport:
+        """Re-read these records and index them as they are now; deleted ones leave the index."""
+        async with self.db.session(tenant_id) as session:
+            found = {ref: await load_document(session, ref) for ref in refs}
+        present = [document for document in found.values() if document is not None]
+        gone = sorted(str(ref.id) for ref, document in found.items() if document is None)
+        async with self._writing:
+            indexer = Indexer(self.store, self.embedder)
+            await asyncio.to_thread(indexer.delete, str(tenant_id), gone)
+            return await asyncio.to_thread(indexer.index, present)
+
+    async def on_event(self, domain_event: DomainEvent) -> None:
+        """Note a committed change; the documents it touched are re-indexed in the next batch."""
+        ref = ref_of_event(domain_event)
+        if ref is None:
+            return
+        self._pending[domain_event.tenant_id].add(ref)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(self.debounce_seconds)
+        while self._pending:
+            pending, self._pending = self._pending, defaultdict(set)
+            for tenant_id, refs in pending.items():
+                try:
+                    await self.refresh(tenant_id, refs)
+                except Exception:  # the next sync repairs the index; writers must never see this
+                    _log.exception("re-indexing %d documents of tenant %s failed", len(refs), tenant_id)
+
+    async def drain(self) -> None:
+        """Wait until every noted change is in the index (tests, shutdown)."""
+        if self._bus is not None:
+            await self._bus.drain()
+        while self._flushing is not None and not self._flushing.done():
+            await self._flushing
+
+    def listen(self, bus: EventBus = event_bus) -> None:
+        """Start re-indexing on the events of this bus."""
+        if self._bus is None:
+            bus.subscribe("*", self.on_event)
+            self._bus = bus
+
+    def stop_listening(self) -> None:
+        """Stop hearing events (another app in the same process may still listen with its own index)."""
+        if self._bus is not None:
+            self._bus.unsubscribe("*", self.on_event)
+            self._bus = None
+
+    async def aclose(self) -> None:
+        """Finish pending work, stop listening and release the store's folder."""
+        await self.drain()
+        self.stop_listening()
+        if self._store is not None and self._owns_store:
+            self._store.close()
+            self._store = None
