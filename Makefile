@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint format bench services clean
+.PHONY: install run test lint format bench services browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,12 +26,17 @@ run: install
 	$(BIN)/parley db seed
 	$(BIN)/parley serve
 
-## Install what is needed, start PostgreSQL and Redis if they are down, run the whole suite on both databases.
-test: install services
+## Install what is needed (Chromium for the browser tests too), start PostgreSQL and Redis if they are down,
+## run the whole suite on both databases.
+test: install services browser
 	$(BIN)/pytest
 
 services:
 	./scripts/services.sh
+
+## Debian's chromium and chromium-driver for tests/browser/ (apt-get, only when missing).
+browser:
+	./scripts/browser.sh
 
 lint: install
 	$(BIN)/ruff check .

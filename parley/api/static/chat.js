@@ -1,14 +1,43 @@
 // Parley web chat: vanilla JS, no build step. The conversation survives a reload (localStorage).
+// Embedded by widget.js (?embed=1), the chat is a third-party frame, and browsers that block third-party
+// storage deny it localStorage: the widget then keeps the token in the host page's storage, hands it over in
+// the URL fragment (#token=..., never sent to a server) and is told of a new one by postMessage.
 (function () {
   "use strict";
   var params = new URLSearchParams(location.search);
   var business = params.get("business") || "demo";
   var KEY = "parley.webchat." + business;
   var API = "/api/v1/webchat";
+  var embedded = params.get("embed") === "1" && window.parent !== window;
+  var store = openStore();
+  var handedOver = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (embedded && handedOver) { store.setItem(KEY, handedOver); }
+  if (handedOver) { history.replaceState(null, "", location.pathname + location.search); }
   var log = document.getElementById("log");
   var form = document.getElementById("form");
   var input = document.getElementById("text");
   var sendButton = document.getElementById("send");
+
+  function openStore() {
+    try {
+      var storage = window.localStorage;
+      storage.setItem(KEY + ".probe", "1");
+      storage.removeItem(KEY + ".probe");
+      return storage;
+    } catch (denied) {  // blocked third-party storage: keep the token for this page view only
+      var memory = {};
+      return {
+        getItem: function (key) { return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null; },
+        setItem: function (key, value) { memory[key] = String(value); },
+        removeItem: function (key) { delete memory[key]; }
+      };
+    }
+  }
+
+  function remember(token) {
+    if (token) { store.setItem(KEY, token); } else { store.removeItem(KEY); }
+    if (embedded) { window.parent.postMessage({ type: "parley:webchat-token", business: business, token: token }, "*"); }
+  }
 
   function bubble(role, text) {
     var el = document.createElement("div");
@@ -39,7 +68,7 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ business: business })
     }).then(unwrap).then(function (data) {
-      localStorage.setItem(KEY, data.token);
+      remember(data.token);
       return data.token;
     });
   }
@@ -52,7 +81,7 @@
   }
 
   function session() {
-    var token = localStorage.getItem(KEY);
+    var token = store.getItem(KEY);
     if (!token) { return startSession().then(function (t) { return { token: t, messages: [] }; }); }
     return loadHistory(token).then(function (data) {
       if (!data) { return startSession().then(function (t) { return { token: t, messages: [] }; }); }
@@ -98,7 +127,7 @@
   });
 
   document.getElementById("restart").addEventListener("click", function () {
-    localStorage.removeItem(KEY);
+    remember(null);
     log.textContent = "";
     startSession().then(function (token) { current = token; note("New conversation."); });
   });
