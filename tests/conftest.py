@@ -99,6 +99,23 @@ class Clock:
 _PREPARED: dict[str, MigratedDatabase] = {}
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``@pytest.mark.backend("sqlite")`` runs a test on the named backends only.
+
+    For behaviour above the data layer (the agent, channels, evals), where running the same test on a
+    second database checks nothing new and doubles its time.
+    """
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("backend")
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("test_database") if callspec is not None else None
+        (dropped if marker and backend and backend not in marker.args else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def test_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
