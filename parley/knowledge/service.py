@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 import uuid
 from collections import defaultdict
@@ -27,6 +28,7 @@ from parley.identity.models import Tenant
 from parley.knowledge.documents import DocumentKind
 from parley.knowledge.embeddings import Embedder, get_embedder
 from parley.knowledge.filters import SearchFilters
+from parley.knowledge.fusion import Fusion
 from parley.knowledge.indexer import Indexer, IndexReport
 from parley.knowledge.kb.models import Faq
 from parley.knowledge.query import SearchMode, SearchResults
@@ -93,12 +95,14 @@ class KnowledgeIndex:
         self._flushing: asyncio.Task[None] | None = None
         self._writing = asyncio.Lock()
         self._bus: EventBus | None = None
+        self._loading = threading.Lock()
 
     @property
     def embedder(self) -> Embedder:
         """The shared embedder, loaded on first use."""
-        if self._embedder is None:
-            self._embedder = get_embedder(self.settings.embedding_model)
+        with self._loading:  # the agent's warm-up and the start-up sync ask at the same moment
+            if self._embedder is None:
+                self._embedder = get_embedder(self.settings.embedding_model)
         return self._embedder
 
     @property
@@ -135,6 +139,7 @@ class KnowledgeIndex:
         query_vector: Any = None,
         limit: int = 10,
         score_threshold: float | None = None,
+        fusion: Fusion | None = None,
     ) -> SearchResults:
         """Rank the tenant's knowledge for a query, off the event loop."""
         searcher = KnowledgeSearch(self.store, self.embedder)
@@ -146,6 +151,7 @@ class KnowledgeIndex:
             query_vector=query_vector,
             limit=limit,
             score_threshold=score_threshold,
+            fusion=fusion,
         )
 
     async def answer(self, tenant_id: uuid.UUID, question: str, *, query_vector: Any = None) -> str | None:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.core.actor import Actor
 from parley.knowledge.documents import DocumentKind, DocumentStatus
 from parley.knowledge.filters import SearchFilters
+from parley.knowledge.fusion import CATALOG_KEYWORD_WEIGHT, ConvexFusion
 from parley.knowledge.query import SearchMode
 from parley.knowledge.service import knowledge_of
 from parley.tools.products.models import Product
@@ -100,6 +101,7 @@ async def search_catalog(session: AsyncSession, actor: Actor, data: ProductSearc
         mode=data.mode,
         limit=data.limit,
         score_threshold=data.threshold,
+        fusion=ConvexFusion(CATALOG_KEYWORD_WEIGHT),
     )
     ids = [uuid.UUID(hit.document_id) for hit in results.hits]
     products = {
