@@ -77,6 +77,27 @@ async def test_cancelling_a_confirmed_order_releases_its_stock(
     assert await _stock(client, admin, shop["bolt"]) == (10, 0)
 
 
+async def test_an_invoiced_order_cannot_be_cancelled_until_its_invoice_is(
+    client: httpx.AsyncClient, admin: dict[str, str], shop: dict[str, Any]
+) -> None:
+    order = await _order(client, admin, shop)
+    await _act(client, admin, order, "confirm")
+    invoice = (await client.post("/api/v1/invoices", json={"order_id": order["id"]}, headers=admin)).json()[
+        "data"
+    ]
+    refused = await _act(client, admin, order, "cancel", reason="changed my mind")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "BIZ_ORDER_INVOICED"
+    assert await _stock(client, admin, shop["bolt"]) == (10, 4)
+
+    credited = await client.post(
+        f"/api/v1/invoices/{invoice['id']}/cancel", json={"reason": "order cancelled"}, headers=admin
+    )
+    assert credited.status_code == 200, credited.text
+    cancelled = await _act(client, admin, order, "cancel", reason="changed my mind")
+    assert cancelled.status_code == 200 and cancelled.json()["data"]["status"] == "cancelled"
+    assert await _stock(client, admin, shop["bolt"]) == (10, 0)
+
+
 async def test_confirming_more_than_is_in_stock_reserves_nothing(
     client: httpx.AsyncClient, admin: dict[str, str], shop: dict[str, Any]
 ) -> None:

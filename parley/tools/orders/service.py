@@ -25,6 +25,7 @@ from parley.core.clock import utcnow
 from parley.core.errors import BusinessRuleViolated, NotFound
 from parley.core.events import emit_event
 from parley.core.listing import ListParams, Page, apply_sort, paginate
+from parley.tools.invoices.models import Invoice
 from parley.tools.numbering.service import next_number
 from parley.tools.orders.models import Order, OrderLine
 from parley.tools.orders.schemas import OrderFilter, OrderOut
@@ -301,10 +302,25 @@ async def deliver_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID
 
 
 async def cancel_order(session: AsyncSession, actor: Actor, order_id: uuid.UUID, *, reason: str) -> Order:
-    """Cancel a pending or confirmed order; a confirmed order's reserved stock is released."""
+    """Cancel a pending or confirmed order; a confirmed order's reserved stock is released.
+
+    An invoiced order is refused: its invoice must be cancelled first (with a credit note, and only
+    while nothing is paid), so money and documents never disagree with the order.
+    """
     actor.require("orders:cancel")
     order = await get_order(session, order_id, for_update=True)
     check_transition("order", order.status, "cancelled", TRANSITIONS)
+    invoiced = await session.scalar(
+        select(Invoice.number).where(
+            Invoice.order_id == order.id, Invoice.kind == "invoice", Invoice.status != "cancelled"
+        )
+    )
+    if invoiced is not None:
+        raise BusinessRuleViolated(
+            f"order {order.number} is invoiced ({invoiced}); cancel the invoice first, or return the items",
+            code="BIZ_ORDER_INVOICED",
+            details={"invoice": invoiced},
+        )
     before = order_snapshot(order)
     mover = stock_actor(actor)
     for line in order.lines:
