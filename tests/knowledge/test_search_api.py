@@ -9,6 +9,11 @@ from parley.identity.roles import Role
 from parley.runtime import Runtime
 from tests.support.tenants import SeededTenants, login
 
+#: Ranking and validation do not depend on the database; the event-driven re-indexing and the tenant
+#: isolation tests run on both backends.
+pytestmark = pytest.mark.backend("sqlite")
+BOTH = pytest.mark.backend("sqlite", "postgresql")
+
 MODES = ("dense", "keyword", "hybrid")
 
 
@@ -101,6 +106,7 @@ async def test_a_bad_search_gets_a_validation_error(
         assert error["code"].startswith("VAL_") and error["message"]
 
 
+@BOTH
 async def test_a_new_product_is_found_a_renamed_one_by_its_new_name_and_a_deleted_one_never(
     client: httpx.AsyncClient, manager: dict[str, str], runtime: Runtime
 ) -> None:
@@ -151,6 +157,7 @@ async def test_a_sold_out_product_leaves_in_stock_results(
     assert "HB-M8x40-A2" in _skus(await _products(client, manager, **query))
 
 
+@BOTH
 async def test_a_search_never_sees_another_business(
     client: httpx.AsyncClient, manager: dict[str, str], shop: SeededTenants, runtime: Runtime
 ) -> None:
