@@ -45,6 +45,9 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
     assert detect_language("¿Cuánto cuesta la placa?") == "es"
     assert detect_language("ok", previous="de") == "de"
     assert detect_language("do you have bolts?") == "en"
+    assert detect_language("Is it in stock?") == "en"
+    assert detect_language("What was the price again?") == "en"
+    assert detect_language("Hay stock de la placa?") == "es"
 
 
 def test_a_template_with_a_missing_value_is_not_used() -> None:

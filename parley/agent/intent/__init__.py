@@ -6,7 +6,7 @@ its own classifier from a few phrases per intent, in seconds, and stores it as b
 """
 
 from parley.agent.intent.calibration import choose_threshold
-from parley.agent.intent.classifier import ClassifierConfig, IntentClassifier
+from parley.agent.intent.classifier import ClassifierConfig, IntentClassifier, combine_scores
 from parley.agent.intent.defaults import (
     COMMERCE_INTENTS,
     DEFAULT_TRAINING_FILE,
@@ -29,6 +29,7 @@ __all__ = [
     "ScoredIntent",
     "TrainingSet",
     "choose_threshold",
+    "combine_scores",
     "load_training_set",
     "train_default_classifier",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -29,11 +30,13 @@ def pack(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> bytes:
 
 def unpack(data: bytes) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """Read a blob written by :func:`pack`; refuses other formats with a message that names both."""
-    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-        if _HEADER not in archive.files:
-            raise ValueError("not a stored Parley intent classifier (no header)")
-        header = json.loads(archive[_HEADER].tobytes().decode("utf-8"))
-        arrays = {name: archive[name] for name in archive.files if name != _HEADER}
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            header = json.loads(archive[_HEADER].tobytes().decode("utf-8"))
+            arrays = {name: archive[name] for name in archive.files if name != _HEADER}
+    except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        # ValueError covers a pickle, which is refused rather than executed, and undecodable JSON.
+        raise ValueError(f"not a stored Parley intent classifier: {error}") from error
     if header.get("format") != FORMAT:
         raise ValueError(f"stored intent classifier has format {header.get('format')!r}, expected {FORMAT!r}")
     return header, arrays

@@ -1,8 +1,8 @@
 """Intent detection for the offline engine, on the message's precomputed embedding.
 
-It uses the shared :mod:`parley.agent.intent` classifier when that package offers one; until then a small
-linear head over the same features (embedding + word and char TF-IDF) trained from the example phrases.
-A few patterns that cannot be wrong (an order number, "a person please") refine the statistical guess.
+The statistical part is :class:`parley.agent.intent.IntentClassifier` (a linear head over the shared
+embedding plus word and char TF-IDF, with an out-of-scope threshold cross-validated on the phrases). A few
+patterns that cannot be wrong (an order number, "a person please") refine its guess.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from parley.agent.intent.types import OUT_OF_SCOPE, IntentPrediction, ScoredIntent
+from parley.agent.intent.classifier import IntentClassifier
+from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
 
 __all__ = ["DEFAULT_PHRASES", "IntentModel", "load_phrases", "train_intents"]
 
@@ -51,55 +52,68 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "price_quote",
     ),
 )
+_PRICE_CONTEXT = frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE})
+"""A price word overrides only these guesses: "the price on my invoice is wrong" stays an invoice question."""
+
+THRESHOLD_CONFIDENCE = 0.5
+"""The confidence reported for a score exactly at the classifier's out-of-scope threshold."""
+
+
+def _confidence(score: float, threshold: float) -> float:
+    """Map the classifier's score onto [0, 1) so that its threshold lands on 0.5.
+
+    The classifier's score (softmax x nearest-phrase similarity) is only comparable within one model; an
+    accepted 13-intent message often scores 0.2. The agent counts a confidence below its
+    ``low_confidence`` (0.45) as a miss, so the score is rescaled monotonically: every accepted message
+    reports at least 0.5, every rejected one less, and the order of the alternatives is unchanged.
+    """
+    if threshold <= 0.0:
+        return min(max(score, 0.0), 1.0)
+    return score / (score + threshold) if score > 0.0 else 0.0
 
 
 @dataclass
 class IntentModel:
     """A trained intent model: ``predict(text, vector)`` gives a typed prediction."""
 
-    head: Any
-    features: Any
-    labels: list[str]
-    threshold: float = 0.3
+    classifier: IntentClassifier
+
+    @property
+    def threshold(self) -> float:
+        """The threshold on the reported confidence scale (see :func:`_confidence`)."""
+        return THRESHOLD_CONFIDENCE if self.classifier.threshold > 0.0 else 0.0
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The in-scope intents the model can answer."""
+        return self.classifier.intents
 
     def predict(self, text: str, vector: np.ndarray) -> IntentPrediction:
         """The intent of one message, from its text and its embedding."""
-        matrix = self.features.transform([text], np.asarray([vector]))
-        probabilities = self.head.predict_proba(matrix)[0]
-        ranked = sorted(zip(self.labels, probabilities, strict=True), key=lambda pair: -pair[1])
-        in_scope = [(label, float(p)) for label, p in ranked if label != OUT_OF_SCOPE]
-        best, confidence = in_scope[0]
-        intent = best if ranked[0][0] != OUT_OF_SCOPE and confidence >= self.threshold else OUT_OF_SCOPE
+        raw = self.classifier.predict(text, vector, top_k=3)
+        scale = self.classifier.threshold
+        alternatives = tuple(
+            ScoredIntent(a.intent, round(_confidence(a.confidence, scale), 4)) for a in raw.alternatives
+        )
+        intent, confidence = raw.intent, alternatives[0].confidence
         for pattern, ruled in _RULES:
             if pattern.search(text):
-                if ruled == "price_quote" and intent not in (
-                    "product_question",
-                    "stock_check",
-                    "price_quote",
-                    OUT_OF_SCOPE,
-                ):
+                if ruled == "price_quote" and intent not in _PRICE_CONTEXT:
                     break
                 intent, confidence = ruled, max(confidence, 0.9)
                 break
         return IntentPrediction(
-            intent=intent,
-            confidence=round(confidence, 4),
-            alternatives=tuple(ScoredIntent(label, round(p, 4)) for label, p in in_scope[:3]),
-            threshold=self.threshold,
+            intent=intent, confidence=confidence, alternatives=alternatives, threshold=self.threshold
         )
 
 
 def train_intents(embedder: Any, phrases: tuple[tuple[str, str, str], ...] | None = None) -> IntentModel:
-    """Train the linear head from the phrases, embedding them in batches once."""
-    from sklearn.linear_model import SGDClassifier
+    """Train the classifier from the phrases (the default commerce set if None), embedding them once.
 
-    from parley.agent.intent.features import TextFeatures
-
+    Phrases labelled ``out_of_scope`` train the out-of-scope class. A few seconds on two cores for the
+    default set of about 550 phrases, most of it the cross-validation that sets the threshold.
+    """
     rows = phrases or load_phrases()
-    texts = [text for text, _intent, _lang in rows]
-    labels = [intent for _text, intent, _lang in rows]
-    vectors = embedder.embed(texts)
-    features = TextFeatures().fit(texts)
-    head = SGDClassifier(loss="log_loss", alpha=1e-4, max_iter=50, tol=1e-3, random_state=0)
-    head.fit(features.transform(texts, vectors), labels)
-    return IntentModel(head=head, features=features, labels=[str(c) for c in head.classes_])
+    examples = [IntentExample(text, intent) for text, intent, _language in rows]
+    vectors = embedder.embed([e.text for e in examples])
+    return IntentModel(IntentClassifier().fit(examples, vectors))

@@ -7,6 +7,7 @@ import re
 __all__ = ["LANGUAGES", "detect_language"]
 
 LANGUAGES = ("en", "de", "es")
+#: Words that are also everyday English ("was", "stock") are left out: "Is it in stock?" is English.
 _MARKERS = {
     "de": set(
         [
@@ -16,7 +17,6 @@ _MARKERS = {
             "sie",
             "haben",
             "habt",
-            "was",
             "kostet",
             "kosten",
             "wie",
@@ -58,7 +58,6 @@ _MARKERS = {
             "factura",
             "quiero",
             "hay",
-            "stock",
             "piezas",
             "unidades",
             "adiós",
