@@ -7,10 +7,10 @@ from pathlib import Path
 from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
 from parley.core.settings import Settings
+from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.runtime import Runtime
 from tests.agent.conftest import Shop, open_conversation
 from tests.fakes.embedder import HashingEmbedder
-from tests.fakes.openai_server import FakeOpenAIServer
 
 
 def _understood(intent: str, **extra: object) -> dict:
