@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from parley.agent.accounting import TokenUsage
 from parley.agent.llm.profile import INTENT_TOOLS, BusinessProfile, system_prompt
 
 __all__ = ["LLMEngine", "LLMUnavailable", "Understood"]
@@ -49,7 +50,7 @@ class Understood(BaseModel):
 
 
 class LLMEngine:
-    """One chat model for every business; the profile gives each its voice."""
+    """One chat model for every business; the profile gives each its voice, ``usage`` counts the tokens."""
 
     def __init__(
         self, model: Any, *, profile: BusinessProfile | None = None, max_invalid_calls: int = 1
@@ -57,6 +58,22 @@ class LLMEngine:
         self.model = model
         self.profile = profile or BusinessProfile()
         self.max_invalid_calls = max_invalid_calls
+        self.usage = TokenUsage()
+
+    @property
+    def model_name(self) -> str | None:
+        """The model the endpoint is asked for (prices are looked up by it)."""
+        return getattr(self.model, "model_name", None)
+
+    def for_turn(self, profile: BusinessProfile) -> LLMEngine:
+        """An engine for one turn of one business: its voice, its model, and a token count of its own.
+
+        The client is shared (a copy with another model name keeps the same connection pool), so this is cheap.
+        """
+        model = self.model
+        if profile.llm_model and self.model_name not in (None, profile.llm_model):
+            model = model.model_copy(update={"model_name": profile.llm_model})
+        return LLMEngine(model, profile=profile, max_invalid_calls=self.max_invalid_calls)
 
     @classmethod
     def from_settings(cls, settings: Any, *, profile: BusinessProfile | None = None) -> LLMEngine:
@@ -99,10 +116,14 @@ class LLMEngine:
     async def understand(self, state: dict[str, Any], _ctx: Any) -> Understood:
         """Intent and entities through structured output (a function call the client validates)."""
         try:
-            structured = self.model.with_structured_output(Understood, method="function_calling")
-            result = await structured.ainvoke(self._history(state))
+            structured = self.model.with_structured_output(
+                Understood, method="function_calling", include_raw=True
+            )
+            answer = await structured.ainvoke(self._history(state))
         except Exception as exc:
             raise LLMUnavailable(f"intent: {type(exc).__name__}: {exc}") from exc
+        self.usage.add(answer.get("raw"))
+        result = answer.get("parsed")
         if not isinstance(result, Understood):
             raise LLMUnavailable("intent: the model gave no structured answer")
         return result
@@ -122,6 +143,7 @@ class LLMEngine:
                 reply = await model.ainvoke(messages)
             except Exception as exc:
                 raise LLMUnavailable(f"act: {type(exc).__name__}: {exc}") from exc
+            self.usage.add(reply)
             bad = list(reply.invalid_tool_calls) + [
                 call for call in reply.tool_calls if call["name"] not in {tool.name for tool in allowed}
             ]

@@ -1,15 +1,18 @@
-"""The assistant's per-business settings: reply templates of the offline engine."""
+"""The assistant's per-business settings: AI profile, reply templates, usage and the FAQ answer cache."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
+from parley.agent import accounting, cache
 from parley.agent import reply_templates as service
+from parley.agent.llm import profile
 from parley.agent.reply_templates import TemplateIn, TemplatePatch
-from parley.api.deps import SessionDep, require
+from parley.api.deps import AgentDep, SessionDep, require
 from parley.api.envelope import ok
 from parley.core.actor import Actor
 
@@ -17,6 +20,54 @@ router = APIRouter(prefix="/api/v1/assistant", tags=["assistant"])
 
 Reader = Annotated[Actor, Depends(require("ai:read"))]
 Writer = Annotated[Actor, Depends(require("ai:write"))]
+Admin = Annotated[Actor, Depends(require("admin:settings"))]
+
+
+@router.get("/config", summary="Get the AI profile")
+async def read_config(actor: Reader, session: SessionDep) -> dict[str, Any]:
+    """Instructions, tone, language, prohibited topics, fallback message, history budget and model.
+
+    The answer also shows the system prompt they make.
+    """
+    return ok((await profile.get_config(session, actor)).model_dump(mode="json"))
+
+
+@router.put("/config", summary="Replace the AI profile")
+async def write_config(body: profile.ProfileIn, actor: Admin, session: SessionDep) -> dict[str, Any]:
+    """Set how the agent speaks for the business; omitted fields take their defaults. Applies from the next turn."""
+    return ok((await profile.put_config(session, actor, data=body)).model_dump(mode="json"))
+
+
+@router.get("/usage", summary="Usage and cost of the assistant")
+async def read_usage(
+    actor: Reader,
+    session: SessionDep,
+    start: Annotated[date | None, Query(alias="from", description="First day (UTC), inclusive.")] = None,
+    end: Annotated[date | None, Query(alias="to", description="Last day (UTC), inclusive.")] = None,
+    by_day: bool = False,
+) -> dict[str, Any]:
+    """Agent replies, tokens, cost (USD), cache hits and turn latency (p50/p95) in a period."""
+    report = await accounting.business_usage(session, actor, start=start, end=end, by_day=by_day)
+    return ok(report.model_dump(mode="json"))
+
+
+@router.get("/cache/stats", summary="FAQ answer cache figures")
+async def read_cache_stats(actor: Reader, agent: AgentDep) -> dict[str, Any]:
+    """Entries, hits, misses (FAQ questions the cache could not answer) and hit rate."""
+    return ok(cache.cache_stats(agent.cache, actor).model_dump(mode="json"))
+
+
+@router.post("/cache/warm-up", summary="Pre-answer the published FAQs")
+async def warm_up_cache(actor: Admin, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    """Cache the answer of every published FAQ under its question and each variant."""
+    added = await cache.warm_up(agent.cache, session, actor, embedder=await agent.embedder())
+    return ok({"added": added, **agent.cache.stats(actor.tenant_id).model_dump(mode="json")})
+
+
+@router.delete("/cache", summary="Clear the FAQ answer cache")
+async def clear_cache(actor: Admin, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    """Drop every cached answer of the business."""
+    return ok({"cleared": cache.clear_cache(agent.cache, session, actor)})
 
 
 @router.get("/templates", summary="List reply templates")
