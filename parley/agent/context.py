@@ -37,6 +37,7 @@ class AgentContext:
         vector: The customer message's embedding, computed once for the whole turn.
         knowledge: Knowledge search, when the business has an index.
         llm: The LLM engine, when an endpoint is configured.
+        guard: The turn's guardrails (see :mod:`parley.agent.nodes.guards`); None lets everything pass.
         emit: Live events for a stream.
         fallbacks: Steps where the LLM failed and the offline engine answered instead.
         low_confidence: Below this the intent counts as a miss; misses in a row lead to a person.
@@ -52,6 +53,7 @@ class AgentContext:
     vector: np.ndarray | None = None
     knowledge: Any | None = None
     llm: Any | None = None
+    guard: Any | None = None
     emit: Emit = field(default=_silent)
     fallbacks: list[str] = field(default_factory=list)
     low_confidence: float = 0.45

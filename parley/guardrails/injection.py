@@ -52,13 +52,18 @@ class InjectionDetector:
         return float(self.model.message.predict(vector)[0])
 
     @timed
-    def check(self, text: str, vector: np.ndarray) -> Verdict:
-        """Judge one message from its text and its precomputed, L2-normalised MiniLM vector."""
+    def check(self, text: str, vector: np.ndarray | None) -> Verdict:
+        """Judge one message from its text and its precomputed, L2-normalised MiniLM vector.
+
+        Without a MiniLM vector (another embedder served the turn) the classifier abstains and only the
+        patterns judge, since its weights mean nothing on other vectors.
+        """
         if not self.config.enabled:
             return Verdict.ok("injection.disabled")
         patterns = find_patterns(text, DIRECT_PATTERNS) if self.config.use_patterns else []
         readable = latin_share(text) >= self.readable_share
-        score = self.score(vector) if readable or self.config.classify_unreadable_scripts else None
+        classify = vector is not None and (readable or self.config.classify_unreadable_scripts)
+        score = self.score(vector) if classify else None
         details = {
             "score": None if score is None else round(score, 4),
             "threshold": round(self.threshold, 4),

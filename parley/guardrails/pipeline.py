@@ -73,15 +73,22 @@ class InputGuard:
         self.profile = profile or PROFILES["balanced"]
         self.injection = InjectionDetector(self.profile.injection, model=model)
         self.topics = TopicChecker(self.profile.topics, embedder=embedder)
+        trained_on = self.injection.model.meta.get("embedding_model")
+        # The classifier only reads vectors of the model it was trained on; other embedders get patterns only.
+        self._classifier_reads_vectors = embedder is None or embedder.model_name == trained_on
 
-    def check(self, text: str, vector: np.ndarray) -> GuardResult:
-        """Run the input checks on a message and its precomputed MiniLM vector."""
+    def check_injection(self, text: str, vector: np.ndarray | None) -> Verdict:
+        """The injection check alone, giving the classifier the vector only if it can read it."""
+        return self.injection.check(text, vector if self._classifier_reads_vectors else None)
+
+    def check(self, text: str, vector: np.ndarray | None) -> GuardResult:
+        """Run the input checks on a message and its precomputed MiniLM vector (None: text checks only)."""
         size = check_message_size(text, self.profile.size)
         if size.stops:
             return GuardResult((size,), text)
         verdicts = [
             size,
-            self.injection.check(text, vector),
+            self.check_injection(text, vector),
             self.topics.check(text, vector),
             check_pii(text, self.profile.pii),
         ]

@@ -1,8 +1,14 @@
-"""Input and output guards. Thin for now: they ask the context's guard, if any, and otherwise pass.
+"""Input and output guards: they ask the context's guard, if any, and otherwise pass.
 
-The guardrails package plugs in here through ``AgentContext.guard``: an object with
-``async check_input(text, vector) -> dict`` and ``async check_output(reply, facts, tool_calls) -> dict``,
-each returning ``{"verdict": "pass" | "block" | "rewrite", "checks": [...], "reply": optional}``.
+The guardrails package plugs in here through ``AgentContext.guard`` (by default
+:class:`parley.guardrails.agent_guard.TurnGuard`): an object with ``async check_input(text, vector)`` and
+``async check_output(reply, facts, tool_calls, user_message=...)``, each returning
+``{"verdict": "pass" | "block" | "rewrite", "action", "rule", "checks": [...]}`` plus the rewritten
+``text`` (input, personal data redacted) or ``reply`` (output).
+
+A redacted message replaces the turn's text, so personal data never reaches the LLM, the history or the
+logs. A reply that fails the output checks never reaches the customer: an LLM reply is regenerated from the
+turn's templates when they pass, otherwise the conversation goes to a person.
 """
 
 from __future__ import annotations
@@ -25,7 +31,10 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     """Check the customer's message before anything acts on it."""
     guard = getattr(runtime.context, "guard", None)
     verdict = await guard.check_input(state["text"], runtime.context.vector) if guard else dict(_PASS)
-    return {"guardrails": {**state.get("guardrails", {}), "input": verdict}}
+    update: dict[str, Any] = {"guardrails": {**state.get("guardrails", {}), "input": verdict}}
+    if verdict.get("verdict") == "rewrite" and verdict.get("text"):
+        update["text"] = verdict["text"]
+    return update
 
 
 def input_blocked(state: AgentState) -> bool:
@@ -33,13 +42,41 @@ def input_blocked(state: AgentState) -> bool:
     return state.get("guardrails", {}).get("input", {}).get("verdict") == "block"
 
 
+def _from_templates(parts: list[dict[str, Any]], ctx: AgentContext, language: str) -> str:
+    sentences = []
+    for part in parts:
+        try:
+            sentences.append(ctx.engine.templates.render(part["key"], language, **part.get("values", {})))
+        except KeyError:
+            continue
+    return " ".join(s for s in sentences if s)
+
+
 @timed("guard_output")
 async def guard_output(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Check the planned reply (its parts and the tool results behind them) before it is sent."""
-    guard = getattr(runtime.context, "guard", None)
-    verdict = (
-        await guard.check_output(state.get("parts", []), state.get("facts", {}), state.get("tool_calls", []))
-        if guard
-        else dict(_PASS)
-    )
-    return {"guardrails": {**state.get("guardrails", {}), "output": verdict}}
+    """Check the draft reply against the turn's tool results; regenerate or escalate when it fails."""
+    ctx = runtime.context
+    guard = getattr(ctx, "guard", None)
+    if guard is None:
+        return {"guardrails": {**state.get("guardrails", {}), "output": dict(_PASS)}}
+    language = state.get("language") or "en"
+    parts, facts, calls = state.get("parts", []), state.get("facts", {}), state.get("tool_calls", [])
+    templated = _from_templates(parts, ctx, language)
+    draft = state.get("reply") or templated
+    verdict = await guard.check_output(draft, facts, calls, user_message=state["text"])
+    update: dict[str, Any] = {}
+    if verdict["verdict"] == "block":
+        retry = None
+        if templated and templated != draft:
+            retry = await guard.check_output(templated, facts, calls, user_message=state["text"])
+        if retry is not None and retry["verdict"] != "block":
+            verdict = {
+                **verdict,
+                "verdict": "rewrite",
+                "reply": retry.get("reply", templated),
+                "regenerated": retry,
+            }
+        else:
+            verdict = {**verdict, "reply": ctx.engine.templates.render("handoff", language)}
+            update = {"status": "handed_over", "escalation_reason": f"guardrail {verdict['rule']}"}
+    return {**update, "guardrails": {**state.get("guardrails", {}), "output": verdict}}

@@ -1,0 +1,144 @@
+"""The agent's default guard: the guardrails pipeline with each business's settings, one turn at a time.
+
+The graph's guard nodes ask ``context.guard`` (see :mod:`parley.agent.nodes.guards`); this module gives
+them a :class:`TurnGuard` built from the business's stored settings and the conversation's length. Input
+checks reuse the turn's message vector (never a second embedding); output checks trace every number in
+the reply to the turn's tool results. Each answer carries every check's verdict for the message record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+from sqlalchemy import func, select
+
+from parley.agent.conversations.models import Message
+from parley.core.db import Database
+from parley.guardrails.pipeline import GuardResult, InputGuard, OutputGuard
+from parley.guardrails.service import settings_of
+from parley.guardrails.settings import GuardrailSettings
+from parley.guardrails.verdict import Action, Verdict
+from parley.knowledge.embeddings import Embedder
+
+__all__ = ["GuardrailsProvider", "TurnGuard", "verdict_record"]
+
+_MAX_CACHED = 64
+
+
+def verdict_record(verdict: Verdict) -> dict[str, Any]:
+    """One check as stored on the message and shown in the conversation detail."""
+    return {
+        "rule": verdict.code,
+        "action": verdict.action.value,
+        "message": verdict.message,
+        "details": verdict.details,
+        "duration_ms": round(verdict.duration_ms, 3),
+    }
+
+
+def _answer(result: GuardResult, original: str, *, text_key: str) -> dict[str, Any]:
+    """The graph's shape: ``verdict`` pass/block/rewrite plus the deciding action and rule, and every check."""
+    decided = result.verdict
+    if result.stops:
+        verdict = "block"
+    elif result.text != original:
+        verdict = "rewrite"
+    else:
+        verdict = "pass"
+    answer: dict[str, Any] = {
+        "verdict": verdict,
+        "action": decided.action.value,
+        "rule": decided.code,
+        "checks": [verdict_record(v) for v in result.verdicts],
+    }
+    if verdict == "rewrite":
+        answer[text_key] = result.text
+    return answer
+
+
+class TurnGuard:
+    """The guard of one turn in one conversation, with the business's profile already resolved."""
+
+    def __init__(
+        self,
+        settings: GuardrailSettings,
+        input_guard: InputGuard,
+        output_guard: OutputGuard,
+        *,
+        customer_messages: int = 0,
+    ) -> None:
+        self.settings = settings
+        self.input_guard = input_guard
+        self.output_guard = output_guard
+        self.customer_messages = customer_messages
+
+    def _conversation_limit(self) -> Verdict:
+        limit = self.settings.thresholds.max_messages_per_conversation
+        if self.customer_messages <= limit:
+            return Verdict.ok("rate.ok", messages=self.customer_messages, limit=limit)
+        return Verdict(
+            action=Action.ESCALATE,
+            code="rate.max_messages",
+            message=f"The conversation has {self.customer_messages} customer messages; the limit is {limit}.",
+            details={"messages": self.customer_messages, "limit": limit},
+        )
+
+    async def check_input(self, text: str, vector: np.ndarray | None) -> dict[str, Any]:
+        """Screen the customer's message; ``text`` in the answer is the message with personal data redacted."""
+        limit = self._conversation_limit()
+        if limit.stops:
+            return _answer(GuardResult((limit,), text), text, text_key="text")
+        result = await asyncio.to_thread(self.input_guard.check, text, vector)
+        return _answer(GuardResult((limit, *result.verdicts), result.text), text, text_key="text")
+
+    async def check_output(
+        self,
+        reply: str,
+        facts: Mapping[str, Any],
+        tool_calls: Iterable[Mapping[str, Any]],
+        *,
+        user_message: str | None = None,
+    ) -> dict[str, Any]:
+        """Screen a draft reply against the tool results of this turn (and the facts derived from them)."""
+        results: list[Any] = [call.get("result") for call in tool_calls]
+        if facts:
+            results.append(dict(facts))
+        result = self.output_guard.check(reply, tool_results=results, user_message=user_message)
+        return _answer(result, reply, text_key="reply")
+
+
+class GuardrailsProvider:
+    """Builds each turn's guard from the business's settings; profiles are cached per settings."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._guards: dict[tuple[str, str], tuple[InputGuard, OutputGuard]] = {}
+
+    def _pipeline(
+        self, settings: GuardrailSettings, embedder: Embedder | None
+    ) -> tuple[InputGuard, OutputGuard]:
+        key = (settings.model_dump_json(), getattr(embedder, "model_name", ""))
+        if key not in self._guards:
+            if len(self._guards) >= _MAX_CACHED:
+                self._guards.clear()
+            profile = settings.profile_config()
+            self._guards[key] = (InputGuard(profile, embedder=embedder), OutputGuard(profile))
+        return self._guards[key]
+
+    async def for_turn(
+        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, embedder: Embedder | None = None
+    ) -> TurnGuard:
+        """The guard for one turn; ``embedder`` is the one that made the turn's vector."""
+        async with self.db.session(tenant_id) as session:
+            settings = await settings_of(session, tenant_id)
+            count = await session.scalar(
+                select(func.count(Message.id)).where(
+                    Message.conversation_id == conversation_id, Message.role == "customer"
+                )
+            )
+        input_guard, output_guard = self._pipeline(settings, embedder)
+        return TurnGuard(settings, input_guard, output_guard, customer_messages=int(count or 0))
