@@ -8,21 +8,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
+from parley.agent.accounting import TokenUsage, add_to_totals, cost_of
+from parley.agent.cache import CacheEntry, SemanticCache, SourceTracker, is_cacheable
 from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
+from parley.agent.conversations.models import Conversation
 from parley.agent.conversations.schemas import TurnOut
 from parley.agent.engine import OfflineEngine, intent_model
 from parley.agent.events import EventHub
+from parley.agent.llm.profile import BusinessProfile, load_profile, with_fallback
 from parley.agent.locks import ConversationLocks
+from parley.agent.nodes.respond import HISTORY_TURNS
+from parley.agent.offline.language import detect_language
 from parley.agent.reply_templates import load_templates
 from parley.agent.state import new_turn
 from parley.agent.toolbox import ToolBox
+from parley.core.actor import Actor
 from parley.core.errors import BusinessRuleViolated
+from parley.guardrails.agent_guard import GuardrailsProvider
 from parley.runtime import Runtime
 from parley.tools.agent_tools import langchain_tools
 from parley.tools.principal import agent_actor
@@ -40,7 +51,7 @@ class AgentService:
         runtime: Settings, database and clock.
         embedder: The embedder for messages (default: the knowledge index's, so vectors match the index).
         knowledge: The knowledge index FAQ answers come from (default: the runtime's).
-        guard: Optional guardrails hook (see :mod:`parley.agent.nodes.guards`).
+        guard: Builds each turn's guardrails (default: the business's configured guardrails pipeline).
         llm: Optional LLM engine; None means the offline engine.
         max_tool_steps: Tool calls one turn may make.
 
@@ -59,11 +70,15 @@ class AgentService:
         self.runtime = runtime
         self._embedder = embedder
         self.knowledge = knowledge if knowledge is not None else runtime.knowledge
-        self.guard = guard
+        self.guard = guard if guard is not None else GuardrailsProvider(runtime.db)
         self.llm = llm
         self.max_tool_steps = max_tool_steps
         self.locks = ConversationLocks(runtime.settings.redis_url)
         self.events = EventHub()
+        self.cache = SemanticCache(
+            threshold=runtime.settings.assistant_cache_threshold,
+            max_entries=runtime.settings.assistant_cache_max_entries,
+        )
 
     async def embedder(self) -> Any:
         """The embedder, loaded off the event loop on first use."""
@@ -101,7 +116,8 @@ class AgentService:
         return self.llm
 
     async def aclose(self) -> None:
-        """Close the lock connections."""
+        """Close the lock connections and stop the cache hearing change events."""
+        self.cache.stop_listening()
         await self.locks.aclose()
 
     async def state(self, conversation_id: uuid.UUID) -> dict[str, Any]:
@@ -141,7 +157,7 @@ class AgentService:
                 for reply in await conversations.recent_messages(session, conversation_id, limit=50):
                     if reply.reply_to_id == last.id and reply.status != "superseded":
                         reply.status = "superseded"
-            return await self._turn(tenant_id, conversation_id, last.id, last.text, emit)
+            return await self._turn(tenant_id, conversation_id, last.id, last.text, emit, fresh=True)
 
     async def _turn(
         self,
@@ -150,23 +166,27 @@ class AgentService:
         message_id: uuid.UUID,
         text: str,
         emit: Emit | None,
+        *,
+        fresh: bool = False,
     ) -> TurnOut:
         db = self.runtime.db
         async with db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
-            templates = await load_templates(session)
+            profile = await load_profile(session, tenant_id)
+            templates = with_fallback(await load_templates(session), profile)
         status_before, customer_id = conversation.status, conversation.customer_id
+        turn = _Turn(tenant_id, conversation_id, customer_id, text, conversation.language, profile, fresh)
 
         async def send(event: str, data: dict[str, Any]) -> None:
             if emit is not None:
                 await emit(event, data)
             await self.events.publish(str(conversation_id), event, data)
 
-        if status_before == "handed_over":
-            result: dict[str, Any] = {"reply": "", "status": "handed_over", "metrics": {}}
+        if status_before in _SILENT:  # staff has it, or it waits for a decision: the bot says nothing
+            result: dict[str, Any] = {"reply": "", "status": status_before, "metrics": {}}
         else:
             try:
-                result = await self._run_graph(tenant_id, conversation_id, customer_id, text, templates, send)
+                result = await self._answer(turn, templates, send)
             except Exception:  # never drop the customer: hand over with a reply instead of an error
                 _log.exception("turn failed in conversation %s", conversation_id)
                 language = conversation.language or "en"
@@ -179,8 +199,8 @@ class AgentService:
             customer_message.intent = result.get("intent") or None
             customer_message.confidence = result.get("confidence")
             customer_message.entities = result.get("entities", {})
-            if result.get("status") in ("handed_over", "approval_required"):
-                conversation.status = "handed_over"
+            if result.get("status") in _CONVERSATION_STATUS:
+                conversation.status = _CONVERSATION_STATUS[result["status"]]
             conversation.language = result.get("language") or conversation.language
             reply = None
             if result["reply"]:
@@ -199,6 +219,7 @@ class AgentService:
                     metrics=result.get("metrics", {}),
                     reply_to_id=message_id,
                 )
+                conversation.usage = add_to_totals(conversation.usage, result.get("metrics", {}))
         out = TurnOut(
             conversation_id=conversation_id,
             message_id=reply.id if reply else message_id,
@@ -215,49 +236,300 @@ class AgentService:
         await send("message", out.model_dump(mode="json"))
         return out
 
-    async def _run_graph(
-        self,
-        tenant_id: uuid.UUID,
-        conversation_id: uuid.UUID,
-        customer_id: uuid.UUID | None,
-        text: str,
-        templates: Any,
-        send: Emit,
-    ) -> dict[str, Any]:
-        import time
+    async def _answer(self, turn: _Turn, templates: Any, send: Emit) -> dict[str, Any]:
+        """Answer a turn and measure it: tokens, cost, latency per step, whether the cache answered.
 
+        The message is embedded once; a question close to an answered FAQ gets the cached answer, anything
+        else runs the graph (whose knowledge-base answers are then cached).
+        """
         started = time.perf_counter()
         embedder = await self.embedder()
-        vector = (await asyncio.to_thread(embedder.embed, [text]))[0]
-        embed_ms = round((time.perf_counter() - started) * 1000, 2)
-        actor = agent_actor(tenant_id)
+        vector = (await asyncio.to_thread(embedder.embed, [turn.text]))[0]
+        embed_ms = _ms(started)
+        guard = (
+            await self.guard.for_turn(turn.tenant_id, turn.conversation_id, embedder=embedder)
+            if self.guard is not None
+            else None
+        )
+        language = detect_language(turn.text, turn.language)
+        looked_up = time.perf_counter()
+        cached = None if turn.fresh else await self._cached(turn, language, vector, guard)
+        latency = {"embed": embed_ms, "cache": _ms(looked_up)}
+        if cached is not None:
+            state = await self._serve_cached(turn, language, cached, send)
+            llm, fallbacks = None, []
+        else:
+            state, llm, fallbacks = await self._run_graph(turn, vector, templates, guard, send)
+        usage = llm.usage if llm is not None else TokenUsage()
+        model = llm.model_name if llm is not None else None
+        metrics = dict(state.get("metrics") or {})
+        metrics["latency_ms"] = {**latency, **metrics.get("latency_ms", {})}
+        metrics.update(
+            total_ms=_ms(started),
+            tokens={"prompt": usage.prompt, "completion": usage.completion},
+            cost=cost_of(model, usage, self.runtime.settings.llm_prices),
+            cache_hit=cached is not None,
+            engine="cache" if cached is not None else "llm" if llm is not None else "offline",
+            model=model,
+            fallbacks=fallbacks,
+        )
+        return {**state, "metrics": metrics}
+
+    async def _cached(self, turn: _Turn, language: str, vector: Any, guard: Any) -> _Cached | None:
+        """A cached answer for a close enough question, if the input guard lets the message through."""
+        found = self.cache.find(turn.tenant_id, language, vector)
+        if found is None:
+            return None
+        verdict = await guard.check_input(turn.text, vector) if guard is not None else {"verdict": "pass"}
+        if verdict.get("verdict") != "pass":
+            return None
+        self.cache.record_hit(turn.tenant_id, found[0])
+        return _Cached(*found, guardrails={"input": verdict})
+
+    async def _serve_cached(self, turn: _Turn, language: str, cached: _Cached, send: Emit) -> dict[str, Any]:
+        """Stream the cached answer and write the exchange into the conversation's memory, as the graph would."""
+        entry, similarity = cached.entry, cached.similarity
+        await send("intent", {"intent": "faq", "confidence": similarity, "entities": {}})
+        for token in re.findall(r"\S+\s*", entry.answer):
+            await send("token", {"text": token})
+        config = {"configurable": {"thread_id": str(turn.conversation_id)}}
+        async with self.graph() as graph:
+            values = dict((await graph.aget_state(config)).values or {})
+            memory = dict(values.get("memory") or {})
+            memory.update(language=language, low_confidence_streak=0, turns=memory.get("turns", 0) + 1)
+            history = [
+                *values.get("history", []),
+                {"role": "customer", "text": turn.text},
+                {"role": "agent", "text": entry.answer},
+            ]
+            update = {"text": turn.text, "reply": entry.answer, "memory": memory, "history": history}
+            await graph.aupdate_state(
+                config, {**update, "history": history[-2 * HISTORY_TURNS :]}, as_node="respond"
+            )
+        return {
+            "reply": entry.answer,
+            "intent": "faq",
+            "confidence": round(similarity, 4),
+            "language": language,
+            "guardrails": cached.guardrails,
+            "status": "answered",
+        }
+
+    async def _run_graph(
+        self, turn: _Turn, vector: Any, templates: Any, guard: Any, send: Emit
+    ) -> tuple[dict[str, Any], Any, list[str]]:
+        """The graph's final state, the turn's LLM engine (None offline) and the steps that fell back."""
+        embedder = await self.embedder()
+        actor = agent_actor(turn.tenant_id)
         llm = self.language_model()
+        llm = llm.for_turn(turn.profile) if llm is not None else None
+        knowledge = SourceTracker(self.knowledge) if self.knowledge is not None else None
+        generation = self.cache.generation(turn.tenant_id)
         tools = ToolBox.of(
             langchain_tools(OPERATIONS, db=self.runtime.db, actor=actor), max_steps=self.max_tool_steps
         )
         context = AgentContext(
             db=self.runtime.db,
             actor=actor,
-            conversation_id=conversation_id,
-            customer_id=customer_id,
+            conversation_id=turn.conversation_id,
+            customer_id=turn.customer_id,
             engine=OfflineEngine(intents=await intent_model(embedder), templates=templates),
             tools=tools,
             vector=vector,
-            knowledge=self.knowledge,
+            knowledge=knowledge,
             llm=llm,
+            guard=guard,
             emit=send,
         )
-        config = {"configurable": {"thread_id": str(conversation_id)}}
+        config = {"configurable": {"thread_id": str(turn.conversation_id)}}
         async with self.graph() as graph:
-            state = await graph.ainvoke(new_turn(text), config=config, context=context)
-        metrics = dict(state.get("metrics") or {})
-        metrics["latency_ms"] = {"embed": embed_ms, **metrics.get("latency_ms", {})}
-        metrics.update(
-            total_ms=round((time.perf_counter() - started) * 1000, 2),
-            tokens={"prompt": 0, "completion": 0},
-            cost=0.0,
-            cache_hit=False,
-            engine="llm" if llm is not None else "offline",
-            fallbacks=context.fallbacks,
+            state = await graph.ainvoke(new_turn(turn.text), config=config, context=context)
+        if state.get("intent") == "faq":
+            self.cache.record_miss(turn.tenant_id)
+            if is_cacheable(state) and knowledge is not None:
+                self.cache.store(
+                    turn.tenant_id,
+                    question=turn.text,
+                    answer=state["reply"],
+                    language=state.get("language") or "en",
+                    vector=vector,
+                    sources=knowledge.sources,
+                    generation=generation,
+                )
+        return state, llm, context.fallbacks
+
+    # Human in the loop: resume after a decision, hand back after a takeover, suggest a reply to staff.
+
+    async def resume_approval(self, tenant_id: uuid.UUID, approval_id: uuid.UUID) -> TurnOut | None:
+        """Continue the conversation paused on a decided request, exactly once; None when none waits.
+
+        The claim on ``resumed_at`` lets one caller through however many processes try; the graph's
+        checkpoint is in the database, so that caller may be any process.
+        """
+        from langgraph.types import Command
+
+        from parley.hitl.decisions import claim_resume
+
+        async with self.runtime.db.transaction(tenant_id) as session:
+            approval = await claim_resume(session, approval_id, self.runtime.clock())
+            if approval is None or approval.conversation_id is None:
+                return None
+            conversation_id, decision = approval.conversation_id, dict(approval.decision)
+        config = {"configurable": {"thread_id": str(conversation_id)}}
+        async with self.locks.hold(str(conversation_id)), self.graph() as graph:
+            snapshot = await graph.aget_state(config)
+            if not any(i.value.get("approval_id") == str(approval_id) for i in snapshot.interrupts):
+                return None
+            context = await self._hitl_context(tenant_id, conversation_id, read_only=True)
+            state = await graph.ainvoke(Command(resume=decision), config=config, context=context)
+        return await self._deliver(tenant_id, conversation_id, state["reply"], status="answered")
+
+    async def _deliver(
+        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, text: str, *, status: str
+    ) -> TurnOut:
+        """Store an agent message outside a customer turn and announce it for the conversation's channel.
+
+        ``conversation.agent_message`` is the hook the channel workers send on the original channel.
+        """
+        from parley.core.events import emit_event
+
+        async with self.runtime.db.transaction(tenant_id) as session:
+            conversation = await conversations.get_conversation(session, conversation_id)
+            if conversation.status == "pending_approval":
+                conversation.status = "open"
+            message = await conversations.add_message(
+                session, conversation, role="agent", text=text, now=self.runtime.clock(), status=status
+            )
+            emit_event(
+                session,
+                "conversation.agent_message",
+                entity_type="conversation",
+                entity_id=conversation_id,
+                payload={
+                    "conversation_id": conversation_id,
+                    "message_id": message.id,
+                    "channel": conversation.channel,
+                    "text": text,
+                },
+            )
+        out = TurnOut(
+            conversation_id=conversation_id,
+            message_id=message.id,
+            reply_to_id=message.id,
+            response=text,
+            intent=None,
+            confidence=None,
+            entities={},
+            tool_calls=[],
+            guardrails={},
+            status=status,
+            metrics={},
         )
-        return {**state, "metrics": metrics}
+        await self.events.publish(str(conversation_id), "message", out.model_dump(mode="json"))
+        return out
+
+    async def hand_back(self, tenant_id: uuid.UUID, actor: Actor, conversation_id: uuid.UUID) -> Conversation:
+        """Give a taken-over conversation back to the bot, with the messages exchanged meanwhile in its history."""
+        from parley.hitl.takeover import hand_back
+
+        async with self.locks.hold(str(conversation_id)):
+            async with self.runtime.db.transaction(tenant_id) as session:
+                conversation, exchanged = await hand_back(
+                    session, actor, conversation_id, now=self.runtime.clock()
+                )
+            config = {"configurable": {"thread_id": str(conversation_id)}}
+            async with self.graph() as graph:
+                values = dict((await graph.aget_state(config)).values or {})
+                history = [*values.get("history", []), *({"role": m.role, "text": m.text} for m in exchanged)]
+                update = {"history": history[-2 * HISTORY_TURNS :], "status": "answered", "approval_id": ""}
+                await graph.aupdate_state(config, update, as_node="respond")
+        return conversation
+
+    async def suggest_reply(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> TurnOut | None:
+        """What the bot would answer the last customer message now: read-only tools, nothing stored or sent."""
+        from parley.agent.graph import build_graph
+
+        async with self.runtime.db.session(tenant_id) as session:
+            await conversations.get_conversation(session, conversation_id)
+            try:
+                last = await conversations.last_customer_message(session, conversation_id)
+            except BusinessRuleViolated:  # nothing to answer yet
+                return None
+        embedder = await self.embedder()
+        vector = (await asyncio.to_thread(embedder.embed, [last.text]))[0]
+        context = await self._hitl_context(tenant_id, conversation_id, read_only=True, vector=vector)
+        values = await self.state(conversation_id)
+        preview = {**values, **new_turn(last.text), "preview": True}
+        state = await build_graph().ainvoke(preview, context=context)
+        return TurnOut(
+            conversation_id=conversation_id,
+            message_id=last.id,
+            reply_to_id=last.id,
+            response=state.get("reply", ""),
+            intent=state.get("intent") or None,
+            confidence=state.get("confidence"),
+            entities=state.get("entities", {}),
+            tool_calls=state.get("tool_calls", []),
+            guardrails=state.get("guardrails", {}),
+            status="suggested",
+            metrics={},
+        )
+
+    async def _hitl_context(
+        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, read_only: bool, vector: Any = None
+    ) -> AgentContext:
+        """A run context outside a customer turn; read-only tools so a preview changes nothing."""
+        async with self.runtime.db.session(tenant_id) as session:
+            conversation = await conversations.get_conversation(session, conversation_id)
+            profile = await load_profile(session, tenant_id)
+            templates = with_fallback(await load_templates(session), profile)
+        actor = agent_actor(tenant_id)
+        operations = [op for op in OPERATIONS if not read_only or op.scope.endswith(":read")]
+        tools = ToolBox.of(
+            langchain_tools(operations, db=self.runtime.db, actor=actor), max_steps=self.max_tool_steps
+        )
+
+        async def send(event: str, data: dict[str, Any]) -> None:
+            await self.events.publish(str(conversation_id), event, data)
+
+        return AgentContext(
+            db=self.runtime.db,
+            actor=actor,
+            conversation_id=conversation_id,
+            customer_id=conversation.customer_id,
+            engine=OfflineEngine(intents=await intent_model(await self.embedder()), templates=templates),
+            tools=tools,
+            vector=vector,
+            knowledge=self.knowledge,
+            emit=send,
+        )
+
+
+_SILENT = frozenset({"handed_over", "pending_approval"})
+_CONVERSATION_STATUS = {"handed_over": "handed_over", "approval_required": "pending_approval"}
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """Who asked what, in which conversation, and the business profile the answer is given with."""
+
+    tenant_id: uuid.UUID
+    conversation_id: uuid.UUID
+    customer_id: uuid.UUID | None
+    text: str
+    language: str | None
+    profile: BusinessProfile
+    fresh: bool = False
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """A cache hit: the entry, how close the question was, and the input guard's verdict."""
+
+    entry: CacheEntry
+    similarity: float
+    guardrails: dict[str, Any]
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)

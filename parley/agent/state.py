@@ -1,5 +1,8 @@
 """The graph's typed state. Turn fields are reset by each turn's input; ``memory`` and ``history`` persist.
 
+``approval_id`` names the request a paused turn waits for, ``decision`` is what a person decided (the
+``Command(resume=...)`` value), and ``preview`` marks a run whose reply is only suggested to staff.
+
 Everything here is plain JSON (str, numbers, lists, dicts) so checkpoints serialise the same on SQLite and
 PostgreSQL and stay readable.
 """
@@ -15,6 +18,7 @@ class Memory(TypedDict, total=False):
     """What the agent remembers across turns of one conversation."""
 
     last_product: dict[str, Any]
+    last_quotation: str
     last_quantity: int
     last_order: str
     low_confidence_streak: int
@@ -41,6 +45,9 @@ class AgentState(TypedDict, total=False):
     metrics: dict[str, Any]
     memory: Memory
     history: list[dict[str, str]]
+    approval_id: str
+    decision: dict[str, Any]
+    preview: bool
 
 
 def new_turn(text: str) -> AgentState:
@@ -59,4 +66,5 @@ def new_turn(text: str) -> AgentState:
         status="answered",
         escalation_reason="",
         metrics={},
+        approval_id="",
     )

@@ -14,7 +14,21 @@ from parley import __version__
 from parley.agent.service import AgentService
 from parley.api.errors import install_error_handlers
 from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
-from parley.api.routers import admin, assistant, auth, business, conversations, health, knowledge, webchat
+from parley.api.routers import (
+    admin,
+    assistant,
+    auth,
+    business,
+    conversations,
+    guardrails,
+    health,
+    hitl,
+    knowledge,
+    webchat,
+    webhooks,
+)
+from parley.api.routers import channels as channel_routes
+from parley.channels.worker import ChannelWorker
 from parley.core.settings import Settings
 from parley.jobs import run_periodically
 from parley.runtime import Runtime
@@ -29,7 +43,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     knowledge.router,
     conversations.router,
     assistant.router,
+    guardrails.router,
     webchat.router,
+    webhooks.router,
+    channel_routes.router,
+    hitl.router,
 )
 
 
@@ -53,6 +71,7 @@ def create_app(
     owned = runtime is None
     the_runtime = runtime or Runtime.build(settings)
     the_agent = agent or AgentService(the_runtime)
+    channels = ChannelWorker(the_agent)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -66,7 +85,9 @@ def create_app(
             if interval
             else None
         )
+        channels.start()
         yield
+        await channels.aclose()
         if jobs is not None:
             jobs.cancel()
             with suppress(asyncio.CancelledError):
@@ -92,6 +113,7 @@ def create_app(
     )
     app.state.runtime = the_runtime
     app.state.agent = the_agent
+    app.state.channels = channels
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

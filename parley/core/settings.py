@@ -63,11 +63,40 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", description="Model name sent to the LLM endpoint.")
     llm_api_key: SecretStr | None = Field(None, description="API key of the LLM endpoint.")
     llm_timeout_s: float = Field(20.0, gt=0, description="Seconds before an LLM call counts as failed.")
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description='USD per million prompt and completion tokens by model, as JSON ({"my-model": [0.5, 1.5]}); '
+        "extends and overrides the built-in table in parley.agent.accounting.",
+    )
+    assistant_cache_threshold: float = Field(
+        0.92,
+        gt=0,
+        le=1,
+        description="Cosine similarity at or above which a question is answered from the FAQ answer cache.",
+    )
+    assistant_cache_max_entries: int = Field(
+        1000, gt=0, description="FAQ answers the cache keeps per business; the least recently used go first."
+    )
     jwt_secret: SecretStr = Field(SecretStr(DEFAULT_JWT_SECRET), description="HMAC secret for access tokens.")
     access_token_minutes: int = Field(15, gt=0, description="Lifetime of an access token.")
     refresh_token_days: int = Field(30, gt=0, description="Lifetime of a refresh token family.")
     public_base_url: str = Field(
         "http://127.0.0.1:8000", description="The URL customers and providers reach (webhook signatures)."
+    )
+    channel_burst_window_s: float = Field(
+        1.5, ge=0, description="Seconds to wait for more messages from one sender before one answer to all."
+    )
+    channel_secrets_key: SecretStr | None = Field(
+        None, description="Fernet key for stored channel credentials; unset derives one from the JWT secret."
+    )
+    outbox_max_attempts: int = Field(
+        6, gt=0, description="Delivery tries of a reply before it is dead-lettered."
+    )
+    outbox_backoff_s: float = Field(
+        2.0, gt=0, description="First retry delay of the outbox; doubles per try."
+    )
+    channel_poll_s: float = Field(
+        1.0, ge=0, description="Seconds between outbox and IMAP polls of the channel worker; 0 turns it off."
     )
     host: str = Field("127.0.0.1", description="Address the API binds to.")
     port: int = Field(8000, description="Port the API binds to.")

@@ -55,6 +55,8 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
         "documents:write",
         "documents:send",
         "conversations:write",
+        "hitl:approve",
+        "hitl:reject",
         "hitl:escalate",
     },
     Role.VIEWER: _READ,

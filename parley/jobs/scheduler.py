@@ -1,4 +1,6 @@
-"""Time-driven transitions on a schedule: quotations expire, invoices fall overdue, stock holds lapse.
+"""Time-driven transitions on a schedule: quotations expire, invoices fall overdue, stock holds lapse, and more.
+
+Approval requests past their SLA deadline are escalated, and those past their expiry lapse.
 
 Each job is a service function that selects only the rows still due and moves them under a row lock, so a run
 is idempotent and two processes running it at once (several API workers) move each row once: no lock service
@@ -19,16 +21,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.core.actor import Actor, ActorKind
 from parley.core.db import Database
+from parley.hitl.decisions import escalate_overdue, expire_due
 from parley.identity.models import Tenant
 from parley.tools.invoices.service import mark_overdue
 from parley.tools.quotations.service import expire_quotations
 from parley.tools.stock.service import release_expired_reservations
 
-__all__ = ["JOBS", "Job", "JobReport", "run_jobs_once", "run_periodically", "scheduler_actor"]
+__all__ = [
+    "APPROVAL_JOBS",
+    "JOBS",
+    "Job",
+    "JobReport",
+    "run_jobs_once",
+    "run_periodically",
+    "scheduler_actor",
+]
 
 logger = logging.getLogger(__name__)
 
-_SCOPES = frozenset({"negotiations:write", "payments:write", "stock:reserve"})
+_SCOPES = frozenset({"negotiations:write", "payments:write", "stock:reserve", "hitl:escalate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +70,25 @@ async def _release_reservations(session: AsyncSession, actor: Actor, now: dateti
     return await release_expired_reservations(session, actor, now=now)
 
 
+async def _escalate_approvals(session: AsyncSession, actor: Actor, now: datetime) -> int:
+    return await escalate_overdue(session, actor, now=now)
+
+
+async def _expire_approvals(session: AsyncSession, actor: Actor, now: datetime) -> int:
+    return len(await expire_due(session, actor, now=now))
+
+
 JOBS: tuple[Job, ...] = (
     Job("expire_quotations", _expire_quotations),
     Job("mark_overdue_invoices", _mark_overdue),
     Job("release_expired_reservations", _release_reservations),
 )
+APPROVAL_JOBS: tuple[Job, ...] = (
+    Job("escalate_overdue_approvals", _escalate_approvals),
+    Job("expire_approvals", _expire_approvals),
+)
+"""Human-in-the-loop jobs, run by :func:`run_periodically` beside :data:`JOBS` (kept apart so a one-off run of
+the business transitions reports only those)."""
 
 
 def scheduler_actor(tenant_id: uuid.UUID) -> Actor:
@@ -92,7 +117,7 @@ async def run_periodically(db: Database, *, interval_s: float, clock: Callable[[
     """Run the jobs now and then every ``interval_s`` seconds until cancelled (the API lifespan owns this)."""
     while True:
         try:
-            report = await run_jobs_once(db, now=clock())
+            report = await run_jobs_once(db, now=clock(), jobs=(*JOBS, *APPROVAL_JOBS))
         except Exception:
             logger.exception("scheduled jobs could not run (database unreachable?)")
         else:

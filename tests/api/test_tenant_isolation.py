@@ -132,7 +132,18 @@ async def _an_approval(client: httpx.AsyncClient, headers: dict[str, str]) -> st
     return listed.json()["data"][0]["id"]
 
 
+async def _a_channel(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
+    body = {
+        "channel": "telegram",
+        "name": "Bot",
+        "address": f"bot_{uuid.uuid4().hex[:8]}",
+        "secrets": {"bot_token": "123:abc", "webhook_secret": "hook-secret"},
+    }
+    return (await client.post("/api/v1/channels", json=body, headers=headers)).json()["data"]["id"]
+
+
 ID_FACTORIES: dict[str, IdFactory] = {
+    "channel_id": _a_channel,
     "invoice_id": _an_invoice,
     "approval_id": _an_approval,
     "rule_id": _a_pricing_rule,
@@ -180,6 +191,13 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/conversations/{conversation_id}/messages"): {"text": "hello"},
     ("POST", "/api/v1/conversations/{conversation_id}/messages/{message_id}/feedback"): {"rating": 4},
     ("PATCH", "/api/v1/assistant/templates/{template_id}"): {"text": "Hi!"},
+    ("POST", "/api/v1/conversations/{conversation_id}/staff-messages"): {"text": "hello"},
+    ("POST", "/api/v1/hitl/approvals/{approval_id}/reject"): {"reason": "too generous"},
+    ("POST", "/api/v1/hitl/approvals/{approval_id}/escalate"): {"reason": "big customer"},
+    ("POST", "/api/v1/hitl/approvals/{approval_id}/reassign"): {
+        "assignee_id": "00000000-0000-0000-0000-000000000001"
+    },
+    ("POST", "/api/v1/hitl/approvals/{approval_id}/comments"): {"text": "checking"},
 }
 
 

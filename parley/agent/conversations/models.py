@@ -33,6 +33,10 @@ class Conversation(UUIDPrimaryKey, TimestampMixin, TenantScoped, Base):
     external_ids: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     language: Mapped[str | None] = mapped_column(String(8))
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    usage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Running totals of the agent's replies (see :func:`parley.agent.accounting.add_to_totals`)."""
+    assigned_to_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Message(UUIDPrimaryKey, TenantScoped, Base):
@@ -58,6 +62,7 @@ class Message(UUIDPrimaryKey, TenantScoped, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     correction: Mapped[str | None] = mapped_column(Text)
     seq: Mapped[int] = mapped_column(Integer, index=True)
+    author_id: Mapped[uuid.UUID | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 

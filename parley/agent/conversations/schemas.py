@@ -14,6 +14,7 @@ __all__ = [
     "FeedbackIn",
     "MessageIn",
     "MessageOut",
+    "StaffMessageIn",
     "TurnOut",
 ]
 
@@ -45,10 +46,25 @@ class ConversationOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     last_message_at: datetime | None
+    usage: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Totals of the agent's replies: messages, prompt_tokens, completion_tokens, cost (USD), "
+        "cache_hits.",
+    )
+    assigned_to_id: uuid.UUID | None = Field(None, description="The staff member who took it over.")
+    taken_over_at: datetime | None = None
 
 
 class MessageIn(BaseModel):
     """A customer's message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class StaffMessageIn(BaseModel):
+    """A staff member's message to the customer of a taken-over conversation."""
 
     model_config = ConfigDict(extra="forbid")
 

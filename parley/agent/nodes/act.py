@@ -12,6 +12,7 @@ from parley.agent.nodes import timed
 from parley.agent.offline.planner import Plan, plan_turn
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
+from parley.hitl.negotiation import negotiate
 
 __all__ = ["act", "route_after_act"]
 
@@ -32,19 +33,26 @@ async def _llm_plan(state: AgentState, ctx: AgentContext) -> Plan | None:
         return None
 
 
+async def _offline_plan(state: AgentState, ctx: AgentContext) -> Plan:
+    if state.get("intent") == "discount_request":
+        return await negotiate(dict(state), ctx.tools, customer_id=ctx.customer_id)
+    return await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
+
+
 @timed("act")
 async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Run the engine's plan; an approval-required tool result or a step overrun hands over to a person."""
     ctx = runtime.context
     before = len(ctx.tools.calls)
     try:
-        plan = await _llm_plan(state, ctx) or await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
+        plan = await _llm_plan(state, ctx) or await _offline_plan(state, ctx)
     except StepLimitReached:
         plan = Plan(parts=[], status="handed_over", reason="the answer needed more tool calls than allowed")
     for call in ctx.tools.calls[before:]:
         await ctx.emit("tool_call", call)
         if isinstance(call["result"], dict) and call["result"].get("status") == "approval_required":
-            plan = Plan(parts=[], status="approval_required", reason=call["result"].get("reason", ""))
+            reason = call["result"].get("reason", "")
+            plan = Plan({**plan, "parts": [], "status": "approval_required", "reason": reason})
     memory = dict(state.get("memory") or {})
     if plan.get("order"):
         memory["last_order"] = plan["order"]
@@ -57,6 +65,7 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     }
     if plan.get("reply"):
         update["reply"] = plan["reply"]
+    update["escalation_reason"] = ""
     if plan.get("status") in ("handed_over", "approval_required"):
         update["escalation_reason"] = plan.get("reason") or plan["status"]
         update["status"] = plan["status"]

@@ -10,8 +10,9 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.state import AgentState
+from parley.hitl.outcome import outcome_reply
 
-__all__ = ["HISTORY_TURNS", "respond"]
+__all__ = ["HISTORY_TURNS", "respond", "respond_to_decision"]
 
 HISTORY_TURNS = 20
 
@@ -39,8 +40,7 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         reply = ctx.engine.templates.render("out_of_scope", state.get("language") or "en")
     else:
         reply = state.get("reply") or _render(state, ctx)
-    for token in re.findall(r"\S+\s*", reply):
-        await ctx.emit("token", {"text": token})
+    await _stream(ctx, reply)
     history = [
         *state.get("history", []),
         {"role": "customer", "text": state["text"]},
@@ -48,3 +48,29 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     ]
     memory = {**state.get("memory", {}), "turns": state.get("memory", {}).get("turns", 0) + 1}
     return {"reply": reply, "history": history[-2 * HISTORY_TURNS :], "memory": memory}
+
+
+async def _stream(ctx: AgentContext, reply: str) -> None:
+    for token in re.findall(r"\S+\s*", reply):
+        await ctx.emit("token", {"text": token})
+
+
+@timed("respond")
+async def respond_to_decision(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    """Tell the customer what a person decided; the conversation then carries on with the bot."""
+    decision = state.get("decision") or {}
+    reply = outcome_reply(decision)
+    await _stream(runtime.context, reply)
+    memory = dict(state.get("memory") or {})
+    effect = decision.get("effect") or {}
+    if effect.get("target_type") == "quotation":
+        memory["last_quotation"] = effect["number"]
+    history = [*state.get("history", []), {"role": "agent", "text": reply}]
+    return {
+        "reply": reply,
+        "status": "answered",
+        "escalation_reason": "",
+        "approval_id": "",
+        "history": history[-2 * HISTORY_TURNS :],
+        "memory": memory,
+    }

@@ -1,4 +1,7 @@
-"""Conversation routes: open, list, read, send a message (a turn), stream, close, feedback, regenerate."""
+"""Conversation routes: open, list, read, send a message (a turn), stream, close, feedback, regenerate.
+
+Staff can also take a conversation over, write in it, see the bot's suggested reply and hand it back.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +18,15 @@ from parley.agent.conversations.schemas import (
     FeedbackIn,
     MessageIn,
     MessageOut,
+    StaffMessageIn,
 )
-from parley.api.deps import AgentDep, SessionDep, require
+from parley.api.deps import AgentDep, RuntimeDep, SessionDep, require
 from parley.api.envelope import ok
 from parley.api.listing import cursor_params, list_params
 from parley.api.streaming import latest_stream, turn_stream
 from parley.core.actor import Actor
 from parley.core.listing import CursorParams, ListParams, apply_sort, paginate, paginate_cursor, sparse
+from parley.hitl import takeover
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
@@ -57,7 +62,7 @@ async def list_conversations(
     session: SessionDep,
     params: Annotated[ListParams, Depends(list_params)],
     channel: Annotated[str | None, Query(pattern="^(web|whatsapp|telegram|email|api)$")] = None,
-    status: Annotated[str | None, Query(pattern="^(open|closed|handed_over)$")] = None,
+    status: Annotated[str | None, Query(pattern="^(open|closed|handed_over|pending_approval)$")] = None,
     customer_id: uuid.UUID | None = None,
 ) -> dict[str, Any]:
     """Filter by channel, status and customer; newest activity first by default."""
@@ -148,3 +153,37 @@ async def regenerate(conversation_id: uuid.UUID, actor: Writer, agent: AgentDep)
     """The previous reply to it is kept, marked ``superseded``."""
     turn = await agent.regenerate(actor.tenant_id, conversation_id)
     return ok(turn.model_dump(mode="json"))
+
+
+@router.post("/{conversation_id}/takeover", summary="Take a conversation over from the bot")
+async def take_over(
+    conversation_id: uuid.UUID, actor: Writer, session: SessionDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """The bot goes silent: customer messages are stored for you, and you answer with staff messages."""
+    row = await takeover.take_over(session, actor, conversation_id, now=runtime.clock())
+    return ok(_conversation(row))
+
+
+@router.post("/{conversation_id}/staff-messages", status_code=201, summary="Send a staff message")
+async def staff_message(
+    conversation_id: uuid.UUID, body: StaffMessageIn, actor: Writer, session: SessionDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Recorded in the conversation and sent on its channel; take the conversation over first."""
+    row = await takeover.add_staff_message(
+        session, actor, conversation_id, text=body.text, now=runtime.clock()
+    )
+    return ok(_message(row))
+
+
+@router.get("/{conversation_id}/suggested-reply", summary="What the bot would answer now")
+async def suggested_reply(conversation_id: uuid.UUID, actor: Reader, agent: AgentDep) -> dict[str, Any]:
+    """The bot's answer to the last customer message, not stored and not sent (null without one)."""
+    turn = await agent.suggest_reply(actor.tenant_id, conversation_id)
+    return ok(turn.model_dump(mode="json") if turn is not None else None)
+
+
+@router.post("/{conversation_id}/handback", summary="Hand a conversation back to the bot")
+async def hand_back(conversation_id: uuid.UUID, actor: Writer, agent: AgentDep) -> dict[str, Any]:
+    """The bot answers again, with the messages exchanged while you had it in its history."""
+    row = await agent.hand_back(actor.tenant_id, actor, conversation_id)
+    return ok(_conversation(row))

@@ -1,4 +1,4 @@
-"""Approval operations: list and read the pending requests (deciding them comes with the HITL workflow)."""
+"""Approval operations: list and read requests (deciding them is the HITL API, /api/v1/hitl/approvals)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from parley.hitl.policy import ApprovalType
+
 __all__ = ["ApprovalFilter", "ApprovalId", "ApprovalOut"]
 
 _FORBID = ConfigDict(extra="forbid")
@@ -26,8 +28,8 @@ class ApprovalFilter(BaseModel):
 
     model_config = _FORBID
 
-    status: Literal["pending", "approved", "rejected"] | None = None
-    type: Literal["discount_approval"] | None = None
+    status: Literal["pending", "approved", "rejected", "expired"] | None = None
+    type: ApprovalType | None = None
     page: int = Field(1, ge=1, le=1_000_000)
     limit: int = Field(20, ge=1, le=100)
 
@@ -38,9 +40,12 @@ class ApprovalOut(BaseModel):
     id: uuid.UUID
     type: str
     status: str
+    priority: str
     requested_by_kind: str
     requested_by_id: uuid.UUID | None
     requested_by_label: str
     payload: dict[str, Any]
+    conversation_id: uuid.UUID | None
     created_at: datetime
+    sla_deadline: datetime | None
     decided_at: datetime | None

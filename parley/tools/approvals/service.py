@@ -1,8 +1,9 @@
-"""Approval requests: what an actor asked for but may not do alone. Deciding them is the HITL workflow (later)."""
+"""Approval requests: what an actor asked for but may not do alone. Deciding them is :mod:`parley.hitl`."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from parley.core.clock import utcnow
 from parley.core.errors import NotFound
 from parley.core.events import emit_event
 from parley.core.listing import ListParams, Page, paginate
+from parley.hitl.policy import policy_for
 from parley.tools.approvals.models import Approval
 from parley.tools.approvals.schemas import ApprovalFilter, ApprovalOut
 
@@ -25,17 +27,35 @@ def _out(approval: Approval) -> ApprovalOut:
 
 
 async def request_approval(
-    session: AsyncSession, actor: Actor, *, type_: str, payload: dict[str, Any]
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    type_: str,
+    payload: dict[str, Any],
+    conversation_id: uuid.UUID | None = None,
+    now: datetime | None = None,
 ) -> Approval:
-    """Record a pending request by this actor, with an ``approval.requested`` event."""
+    """Record a pending request by this actor, with its type's priority and SLA and an ``approval.requested`` event."""
+    created_at = now or utcnow()
+    policy = policy_for(type_)
+    warning_at, deadline, expires_at = policy.deadlines(created_at)
     approval = Approval(
         type=type_,
         status="pending",
+        priority=policy.priority,
         requested_by_kind=actor.kind.value,
         requested_by_id=actor.id,
         requested_by_label=actor.label,
         payload=payload,
-        created_at=utcnow(),
+        conversation_id=conversation_id,
+        created_at=created_at,
+        sla_warning_at=warning_at,
+        sla_deadline=deadline,
+        expires_at=expires_at,
+        escalation_level=0,
+        decided_by_label="",
+        decision={},
+        history=[{"at": created_at.isoformat(), "action": "requested", "by": actor.label}],
     )
     session.add(approval)
     await session.flush()

@@ -1,0 +1,82 @@
+"""The agent asking for a discount on the customer's behalf: a quotation, then the discount operation.
+
+Within the agent's threshold the discount applies at once; above it the operation records a pending
+``discount_approval`` and the turn ends in ``approval_required``, which pauses the graph until a person
+decides. Every number in the reply comes from the tool results.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from parley.agent.offline.planner import Plan
+from parley.agent.offline.products import resolve_product
+from parley.agent.offline.templates import money
+from parley.agent.toolbox import ToolBox
+
+__all__ = ["asked_percent", "negotiate"]
+
+_ASKING = re.compile(r"\b(give|gimme|get|grant|off|discount|rabatt|descuento)\b", re.I)
+_PLURAL = re.compile(r"\b([a-z]{3,}[^s])s\b", re.I)
+_PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent|prozent|por ciento)", re.I)
+
+
+def asked_percent(text: str) -> Decimal | None:
+    """The discount percent the customer named, if any (``20%``, ``12.5 percent``)."""
+    found = _PERCENT.search(text)
+    if found is None:
+        return None
+    try:
+        percent = Decimal(found.group(1).replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+        return None
+    return percent if 0 < percent <= 100 else None
+
+
+def _to_person(reason: str) -> Plan:
+    return Plan(parts=[], status="handed_over", reason=reason)
+
+
+async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
+    """Quote the product for the customer and ask for the named discount on it."""
+    percent = asked_percent(state["text"])
+    if percent is None or customer_id is None or not tools.has("apply_quotation_discount"):
+        return _to_person("discount_request needs a person")
+    text = _ASKING.sub(" ", _PERCENT.sub(" ", state["text"]))
+    memory = state.get("memory", {})
+    product = None
+    for wording in dict.fromkeys((text, _PLURAL.sub(r"\1", text))):  # "40 plates" is sold as "plate"
+        found = await resolve_product(tools, wording, state.get("entities", {}), memory.get("last_product"))
+        product = found["product"]
+        if product is not None:
+            break
+    if product is None:
+        return _to_person("discount_request without a product")
+    quantity = state.get("entities", {}).get("quantity") or memory.get("last_quantity") or 1
+    quoted = await tools.call(
+        "create_quotation",
+        customer_id=str(customer_id),
+        lines=[{"product_id": str(product["id"]), "quantity": quantity}],
+    )
+    if not quoted.ok:
+        return _to_person("the quotation for the discount could not be made")
+    quotation = quoted.data
+    discounted = await tools.call(
+        "apply_quotation_discount",
+        quotation_id=quotation["id"],
+        percent=str(percent),
+        reason=state["text"][:500],
+    )
+    facts = {"quotation": quotation, "discount_request": {"percent": str(percent), "quantity": quantity}}
+    if discounted.approval_required:
+        return Plan(parts=[], status="approval_required", reason=discounted.data["reason"], facts=facts)
+    if not discounted.ok:
+        return _to_person("the discount could not be applied")
+    result = discounted.data
+    reply = (
+        f"I've applied a {percent}% discount: quotation {result['number']} for {quantity} x "
+        f"{product['name']} now comes to {money(result['total_net'])} {result['currency']} net."
+    )
+    return Plan(parts=[], reply=reply, facts={**facts, "quotation": result})
