@@ -1,0 +1,129 @@
+"""The channel worker of the API process: answers closed bursts, polls mailboxes, drains the outbox.
+
+Webhooks only store; this loop (every ``channel_poll_s``) makes sure nothing stored is forgotten after a
+restart, and `kick` runs a delivery pass at once when a turn has just stored a reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from parley.channels.email import parse_email
+from parley.channels.email_out import SmtpSender
+from parley.channels.imap import fetch_unseen, mark_seen
+from parley.channels.models import ChannelAccount
+from parley.channels.outbox import Outbox
+from parley.channels.pipeline import ChannelPipeline
+from parley.channels.telegram_out import TelegramSender
+from parley.channels.whatsapp_out import TwilioWhatsAppSender
+
+if TYPE_CHECKING:
+    from parley.agent.service import AgentService
+
+__all__ = ["ChannelWorker"]
+
+_log = logging.getLogger(__name__)
+
+
+class ChannelWorker:
+    """Owns the pipeline and the outbox of one process."""
+
+    def __init__(self, agent: AgentService) -> None:
+        self.runtime = agent.runtime
+        self.pipeline = ChannelPipeline(agent, on_answered=self.kick)
+        self.outbox = Outbox(
+            agent.runtime,
+            {"whatsapp": TwilioWhatsAppSender(), "telegram": TelegramSender(), "email": SmtpSender()},
+        )
+        self._loop: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._kicks: set[asyncio.Task[None]] = set()
+
+    async def flush(self) -> int:
+        """Enqueue stored replies and attempt every due delivery once; returns deliveries attempted."""
+        async with self._lock:
+            await self.outbox.enqueue_stored()
+            return await self.outbox.deliver_due()
+
+    def kick(self) -> None:
+        """Deliver now instead of at the next poll (called after each answered burst)."""
+        task = asyncio.get_running_loop().create_task(self.flush())
+        self._kicks.add(task)
+        task.add_done_callback(self._kicks.discard)
+
+    async def poll_mailboxes(self) -> int:
+        """Read unseen mail of every enabled e-mail account into the pipeline; returns messages stored.
+
+        A mailbox that cannot be read is logged and skipped, so it holds up neither the other mailboxes
+        nor the deliveries of this pass.
+        """
+        async with self.runtime.db.system_session() as session:
+            accounts = (
+                await session.scalars(
+                    select(ChannelAccount).where(ChannelAccount.channel == "email", ChannelAccount.enabled)
+                )
+            ).all()
+        stored = 0
+        for account in accounts:
+            try:
+                stored += await self._poll_mailbox(account)
+            except Exception:
+                _log.exception("reading the mailbox of %s failed", account.address)
+        return stored
+
+    async def _poll_mailbox(self, account: ChannelAccount) -> int:
+        """Store each unseen mail once, then mark it seen; a crash in between re-reads it, deduped by Message-ID."""
+        password = self.outbox.vault.open(account).get("imap_password", "")
+        raw = await asyncio.to_thread(fetch_unseen, account.config, password)
+        handled: list[int] = []
+        stored = 0
+        try:
+            for uid, data in raw:
+                inbound = parse_email(data, own_addresses=[account.address], tenant_id=account.tenant_id)
+                received = await self.pipeline.receive(account, inbound)
+                stored += 0 if received.duplicate else 1
+                handled.append(uid)
+        finally:
+            await asyncio.to_thread(mark_seen, account.config, password, handled)
+        return stored
+
+    async def tick(self) -> None:
+        """One pass of everything the loop does."""
+        await self.pipeline.answer_due()
+        await self.poll_mailboxes()
+        await self.flush()
+
+    async def _run(self, interval: float) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:  # a down mailbox or database must not end the loop
+                _log.exception("channel worker pass failed")
+            await asyncio.sleep(interval)
+
+    def start(self) -> None:
+        """Run the loop in the background when ``channel_poll_s`` is set."""
+        interval = self.runtime.settings.channel_poll_s
+        if interval and self._loop is None:
+            self._loop = asyncio.get_running_loop().create_task(self._run(interval))
+
+    async def drain(self) -> None:
+        """Wait until scheduled turns have run and their replies had one delivery attempt (tests)."""
+        await self.pipeline.drain()
+        while self._kicks:
+            await asyncio.gather(*list(self._kicks), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Stop the loop and close provider connections."""
+        if self._loop is not None:
+            self._loop.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._loop
+        await self.pipeline.aclose()
+        await self.drain()
+        await self.outbox.aclose()

@@ -1,0 +1,47 @@
+"""A fake Twilio REST API (the Messages resource) that the real ``twilio`` client can send to."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from tests.fakes.provider_server import ProviderServer
+
+__all__ = ["FakeTwilio"]
+
+_MESSAGES = re.compile(r"^/2010-04-01/Accounts/(AC\w+)/Messages\.json$")
+
+
+class FakeTwilio(ProviderServer):
+    """Accepts ``POST /2010-04-01/Accounts/{sid}/Messages.json`` and answers a queued message resource."""
+
+    def __init__(self) -> None:
+        counter = itertools.count(1)
+
+        def handle(method: str, path: str, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+            match = _MESSAGES.match(path.split("?")[0])
+            if method != "POST" or match is None:
+                return 404, {"code": 20404, "message": "not found", "status": 404}
+            sid = f"SM{next(counter):032x}"
+            return 201, {
+                "sid": sid,
+                "account_sid": match.group(1),
+                "to": fields.get("To"),
+                "from": fields.get("From"),
+                "body": fields.get("Body"),
+                "status": "queued",
+                "num_segments": "1",
+                "direction": "outbound-api",
+                "api_version": "2010-04-01",
+                "uri": f"/2010-04-01/Accounts/{match.group(1)}/Messages/{sid}.json",
+            }
+
+        super().__init__(handle)
+
+    @property
+    def sent(self) -> list[dict[str, Any]]:
+        """The form fields of every accepted message."""
+        return [
+            r["fields"] for r in self.requests if r["path"].endswith("/Messages.json") and not r["failed"]
+        ]
