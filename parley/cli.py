@@ -11,6 +11,7 @@ import typer
 
 from parley.channels.cli import channels_app
 from parley.core.settings import Settings
+from parley.evals.cli import eval_app
 from parley.jobs.cli import jobs_app
 from parley.knowledge.cli import ingest
 from parley.tools.cli import mcp_app
@@ -26,6 +27,7 @@ app.command()(ingest)
 app.add_typer(mcp_app, name="mcp")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(channels_app, name="channels", help="Channel tools: see what Parley makes of a raw message.")
+app.add_typer(eval_app, name="eval")
 
 
 def _settings() -> Settings:
