@@ -4,32 +4,47 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from parley.agent.intent.business import Phrases
 from parley.agent.offline.classifier import IntentModel, train_intents
 from parley.agent.offline.templates import Templates
 
 __all__ = ["OfflineEngine", "intent_model"]
 
-_models: dict[str, IntentModel] = {}
+_models: OrderedDict[tuple[str, int], IntentModel] = OrderedDict()
 _training = threading.Lock()
+_KEEP = 32
+"""Models kept per process: the packaged one plus the businesses that wrote their own phrases."""
 
 
-def _train(embedder: Any) -> IntentModel:
+def _key(embedder: Any, phrases: Phrases | None) -> tuple[str, int]:
+    return (getattr(embedder, "model_name", type(embedder).__name__), hash(phrases))
+
+
+def _train(embedder: Any, phrases: Phrases | None) -> IntentModel:
     with _training:
-        key = getattr(embedder, "model_name", type(embedder).__name__)
+        key = _key(embedder, phrases)
         if key not in _models:
-            _models[key] = train_intents(embedder)
+            _models[key] = train_intents(embedder, phrases)
+            while len(_models) > _KEEP:
+                _models.popitem(last=False)
+        _models.move_to_end(key)
         return _models[key]
 
 
-async def intent_model(embedder: Any) -> IntentModel:
-    """The intent model for this embedder, trained from the default phrases on first use (off the loop)."""
-    key = getattr(embedder, "model_name", type(embedder).__name__)
+async def intent_model(embedder: Any, phrases: Phrases | None = None) -> IntentModel:
+    """The intent model for this embedder and these phrases (the packaged ones when None).
+
+    Trained on first use, off the event loop; a business that edits its phrases gets a new model on its
+    next turn (or at once, see :meth:`~parley.agent.service.AgentService.prepare_intents`).
+    """
+    key = _key(embedder, phrases)
     if key in _models:
         return _models[key]
-    return await asyncio.to_thread(_train, embedder)
+    return await asyncio.to_thread(_train, embedder, phrases)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from parley.agent.conversations.models import Conversation
 from parley.agent.conversations.schemas import TurnOut
 from parley.agent.engine import OfflineEngine, intent_model
 from parley.agent.events import EventHub
+from parley.agent.intent.business import Phrases, business_phrases
 from parley.agent.llm.profile import BusinessProfile, load_profile, with_fallback
 from parley.agent.locks import ConversationLocks
 from parley.agent.nodes.respond import HISTORY_TURNS
@@ -75,6 +76,7 @@ class AgentService:
         self.max_tool_steps = max_tool_steps
         self.locks = ConversationLocks(runtime.settings.redis_url)
         self.events = EventHub()
+        self._background: set[asyncio.Task[Any]] = set()
         self.cache = SemanticCache(
             threshold=runtime.settings.assistant_cache_threshold,
             max_entries=runtime.settings.assistant_cache_max_entries,
@@ -99,6 +101,20 @@ class AgentService:
         settings = self.runtime.settings
         async with open_checkpointer(settings.resolved_database_url, settings.data_dir) as saver:
             yield build_graph(saver)
+
+    def prepare_intents(self, phrases: Phrases | None) -> asyncio.Task[Any]:
+        """Train a business's classifier in the background after its phrases change, before its next turn."""
+
+        async def train() -> None:
+            try:
+                await intent_model(await self.embedder(), phrases)
+            except Exception:  # the next turn trains it again and reports its own error
+                _log.exception("training the intent model failed")
+
+        task = asyncio.get_running_loop().create_task(train())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
 
     async def warm_up(self) -> None:
         """Load the embedder and train the intent model now, so the first customer does not wait for them."""
@@ -174,8 +190,11 @@ class AgentService:
             conversation = await conversations.get_conversation(session, conversation_id)
             profile = await load_profile(session, tenant_id)
             templates = with_fallback(await load_templates(session), profile)
+            phrases = await business_phrases(session, tenant_id)
         status_before, customer_id = conversation.status, conversation.customer_id
-        turn = _Turn(tenant_id, conversation_id, customer_id, text, conversation.language, profile, fresh)
+        turn = _Turn(
+            tenant_id, conversation_id, customer_id, text, conversation.language, profile, phrases, fresh
+        )
 
         async def send(event: str, data: dict[str, Any]) -> None:
             if emit is not None:
@@ -333,7 +352,7 @@ class AgentService:
             actor=actor,
             conversation_id=turn.conversation_id,
             customer_id=turn.customer_id,
-            engine=OfflineEngine(intents=await intent_model(embedder), templates=templates),
+            engine=OfflineEngine(intents=await intent_model(embedder, turn.phrases), templates=templates),
             tools=tools,
             vector=vector,
             knowledge=knowledge,
@@ -483,6 +502,7 @@ class AgentService:
             conversation = await conversations.get_conversation(session, conversation_id)
             profile = await load_profile(session, tenant_id)
             templates = with_fallback(await load_templates(session), profile)
+            phrases = await business_phrases(session, tenant_id)
         actor = agent_actor(tenant_id)
         operations = [op for op in OPERATIONS if not read_only or op.scope.endswith(":read")]
         tools = ToolBox.of(
@@ -497,7 +517,9 @@ class AgentService:
             actor=actor,
             conversation_id=conversation_id,
             customer_id=conversation.customer_id,
-            engine=OfflineEngine(intents=await intent_model(await self.embedder()), templates=templates),
+            engine=OfflineEngine(
+                intents=await intent_model(await self.embedder(), phrases), templates=templates
+            ),
             tools=tools,
             vector=vector,
             knowledge=self.knowledge,
@@ -519,6 +541,7 @@ class _Turn:
     text: str
     language: str | None
     profile: BusinessProfile
+    phrases: Phrases | None = None
     fresh: bool = False
 
 

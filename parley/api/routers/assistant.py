@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from parley.agent import accounting, cache
 from parley.agent import reply_templates as service
+from parley.agent.intent import business as intents
 from parley.agent.llm import profile
 from parley.agent.reply_templates import TemplateIn, TemplatePatch
 from parley.api.deps import AgentDep, SessionDep, require
@@ -106,3 +107,33 @@ async def patch_template(
 async def delete_template(template_id: uuid.UUID, actor: Writer, session: SessionDep) -> dict[str, Any]:
     """The packaged default applies again."""
     return ok(await service.delete_template(session, actor, template_id))
+
+
+@router.get("/intents", summary="List the intents and their example phrases")
+async def list_intents(actor: Reader, session: SessionDep) -> dict[str, Any]:
+    """Every intent the agent routes on, how many phrases teach it per language, and whether they are yours."""
+    return ok([item.model_dump(mode="json") for item in await intents.list_intents(session, actor)])
+
+
+@router.get("/intents/{intent}", summary="Get an intent's example phrases")
+async def read_intent(intent: str, actor: Reader, session: SessionDep) -> dict[str, Any]:
+    """The phrases the agent learns the intent from, by language."""
+    return ok((await intents.get_intent(session, actor, intent)).model_dump(mode="json"))
+
+
+@router.put("/intents/{intent}", summary="Replace an intent's example phrases")
+async def write_intent(
+    intent: str, body: intents.IntentPhrasesIn, actor: Writer, session: SessionDep, agent: AgentDep
+) -> dict[str, Any]:
+    """Teach the agent your customers' own words; it retrains in the background, before the next turn."""
+    detail = await intents.put_intent(session, actor, intent, body)
+    agent.prepare_intents(await intents.business_phrases(session, actor.tenant_id))
+    return ok(detail.model_dump(mode="json"))
+
+
+@router.delete("/intents/{intent}", summary="Go back to the packaged phrases of an intent")
+async def reset_intent(intent: str, actor: Writer, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
+    """Drop your phrases for this intent; the packaged ones apply again."""
+    detail = await intents.reset_intent(session, actor, intent)
+    agent.prepare_intents(await intents.business_phrases(session, actor.tenant_id))
+    return ok(detail.model_dump(mode="json"))
