@@ -113,17 +113,83 @@ def record_baseline(
     typer.echo(f"baseline: {save_baseline(result, output)}")
 
 
+def _published(folder: Path) -> str:
+    """What the data folder says of the published τ-bench retail numbers (its ``SOURCE.md``)."""
+    source = folder / "SOURCE.md"
+    text = source.read_text(encoding="utf-8") if source.exists() else ""
+    cite = next((line.strip("- ").strip() for line in text.splitlines() if line.startswith("- Cite:")), "")
+    return f"published τ-bench retail numbers: none stored in {source}" + (f" ({cite})" if cite else "")
+
+
+def _score_agent(
+    tau: Any, folder: Path, ids: list[str], *, engine: str, repeat: int, max_turns: int, report_dir: Path
+) -> None:
+    from rich.progress import Progress
+
+    from parley.core.settings import Settings
+    from parley.evals.report import print_summary, write_reports
+    from parley.evals.sandbox import ShopTemplate
+    from parley.evals.tau2 import UserSimulator, import_catalog, score_tasks
+
+    configured = Settings()
+    if not configured.llm_base_url:
+        typer.secho("--agent needs PARLEY_LLM_BASE_URL for the user simulator", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+    simulator = UserSimulator.from_settings(configured)
+    settings = configured if engine == "llm" else configured.model_copy(update={"llm_base_url": None})
+
+    async def go() -> Any:
+        from parley.knowledge.embeddings import get_embedder
+
+        with tempfile.TemporaryDirectory(prefix="parley-tau2-") as scratch, Progress() as progress:
+            bar = progress.add_task(f"{len(ids)} τ² tasks", total=len(ids))
+            template = ShopTemplate(
+                Path(scratch),
+                settings,
+                get_embedder(settings.embedding_model),
+                extra=lambda runtime, tenant_id: import_catalog(runtime, tenant_id, tau.db),
+            )
+            return await score_tasks(
+                template,
+                tau,
+                ids,
+                simulator,
+                engine=engine,
+                repeat=repeat,
+                max_turns=max_turns,
+                on_done=lambda _: progress.advance(bar),
+            )
+
+    result = asyncio.run(go())
+    print_summary(result)
+    for kind, path in write_reports(result, report_dir / "tau2").items():
+        typer.echo(f"{kind:>5}: {path}")
+    metrics = result.metrics()
+    typer.echo(
+        f"τ² retail, {engine} agent: pass rate {metrics['pass_at_1']:.3f}, "
+        f"pass^{repeat} {metrics['pass_hat_k']:.3f} over {metrics['total']} tasks"
+    )
+    typer.echo(_published(folder))
+
+
 @eval_app.command("tau2")
 def tau2(
     data: Path = typer.Option(
         Path("../shared/data/tau2_retail"), exists=True, help="Folder of τ² retail files."
     ),
     task: list[str] = typer.Option([], help="Task ids (default: all 114)."),
-    report_dir: Path = typer.Option(Path("var/evals"), help="Where tau2_replay.json goes."),
+    report_dir: Path = typer.Option(Path("var/evals"), help="Where tau2_replay.json (or tau2/) goes."),
+    agent: bool = typer.Option(False, "--agent", help="Score the agent with a simulated customer instead."),
+    engine: str = typer.Option("llm", help="With --agent: the agent's engine, llm or offline."),
+    limit: int | None = typer.Option(None, min=1, help="With --agent: only the first N tasks."),
+    repeat: int = typer.Option(1, min=1, help="With --agent: runs per task, for pass^k."),
+    max_turns: int = typer.Option(20, min=1, help="With --agent: customer messages before giving up."),
 ) -> None:
     """Import τ²-bench retail tasks and replay their reference actions through Parley's operations.
 
-    Every task must reach τ²'s own end state; exit 1 names the ones that do not.
+    Every task must reach τ²'s own end state; exit 1 names the ones that do not. With ``--agent``, a
+    simulated customer (``PARLEY_LLM_*``) talks to the agent on each task instead, and the run is scored
+    as τ² scores it: pass rate and pass^k, with reports in ``REPORT_DIR/tau2``.
     """
     import json
 
@@ -133,6 +199,11 @@ def tau2(
 
     tau = Tau2Data.load(data)
     ids = task or [str(item["id"]) for item in tau.tasks]
+    if agent:
+        _score_agent(
+            tau, data, ids[:limit], engine=engine, repeat=repeat, max_turns=max_turns, report_dir=report_dir
+        )
+        return
 
     async def go() -> dict[str, list[str]]:
         from parley.knowledge.embeddings import get_embedder

@@ -14,7 +14,7 @@ from typing import Any
 
 from parley.evals.tau2.data import Footprint
 
-__all__ = ["WRITES", "apply_gold", "initial_state", "status_group"]
+__all__ = ["WRITES", "apply_gold", "expected_state", "initial_state", "status_group"]
 
 WRITES = frozenset(
     {
@@ -98,3 +98,12 @@ def apply_gold(state: dict[str, Any], name: str, args: dict[str, Any]) -> dict[s
     elif name == "exchange_delivered_order_items":
         order["kept"] = _swap(order["kept"], args["item_ids"], args["new_item_ids"])
     return after
+
+
+def expected_state(db: dict[str, Any], task: dict[str, Any], scope: Footprint) -> dict[str, Any]:
+    """The projection τ² reaches by replaying the task's reference actions: what any agent must reach."""
+    state = initial_state(db, scope)
+    for action in task["evaluation_criteria"]["actions"]:
+        if action["name"] in WRITES:
+            state = apply_gold(state, action["name"], action["arguments"])
+    return state

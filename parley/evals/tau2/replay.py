@@ -16,14 +16,14 @@ from parley.core.errors import BusinessRuleViolated, Conflict
 from parley.demo.seed import seed_actor
 from parley.evals.sandbox import Sandbox, ShopTemplate
 from parley.evals.tau2.data import Footprint, Tau2Data, footprint
-from parley.evals.tau2.gold import WRITES, address, apply_gold, initial_state, status_group
+from parley.evals.tau2.gold import WRITES, address, expected_state, status_group
 from parley.evals.tau2.shop import Imported, import_slice
 from parley.tools.customers.models import Customer
 from parley.tools.orders.service import get_order
 from parley.tools.orders.tau2 import WRITE_TOOLS
 from parley.tools.registry import operation
 
-__all__ = ["parley_arguments", "replay_all", "replay_task"]
+__all__ = ["differences", "parley_arguments", "parley_state", "replay_all", "replay_task"]
 
 
 def _kept_lines(order: Any) -> Counter[str]:
@@ -72,7 +72,8 @@ async def _call(session: AsyncSession, actor: Actor, name: str, args: dict[str, 
     )
 
 
-async def _parley_state(session: AsyncSession, ids: Imported, scope: Footprint) -> dict[str, Any]:
+async def parley_state(session: AsyncSession, ids: Imported, scope: Footprint) -> dict[str, Any]:
+    """The Parley shop read into the projection ``gold`` compares (see :mod:`parley.evals.tau2.gold`)."""
     orders = {}
     for tau_id in sorted(scope.orders):
         order = await get_order(session, ids.orders[tau_id])
@@ -89,7 +90,8 @@ async def _parley_state(session: AsyncSession, ids: Imported, scope: Footprint) 
     return {"orders": orders, "users": users}
 
 
-def _differences(gold: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+def differences(gold: dict[str, Any], actual: dict[str, Any]) -> list[str]:
+    """Every field where Parley's end state is not τ²'s, as a readable line; empty when they agree."""
     found = []
     for kind in ("orders", "users"):
         for key, wanted in gold[kind].items():
@@ -106,18 +108,16 @@ async def replay_task(sandbox: Sandbox, data: Tau2Data, task: dict[str, Any]) ->
     actor = seed_actor(sandbox.tenant_id)
     async with sandbox.runtime.db.transaction(sandbox.tenant_id) as session:
         ids = await import_slice(session, actor, data.db, scope)
-    gold = initial_state(data.db, scope)
     for action in task["evaluation_criteria"]["actions"]:
         if action["name"] not in WRITES:
             continue
-        gold = apply_gold(gold, action["name"], action["arguments"])
         try:
             async with sandbox.runtime.db.transaction(sandbox.tenant_id) as session:
                 await _call(session, actor, action["name"], action["arguments"], ids)
         except (BusinessRuleViolated, Conflict):  # refused as τ² refuses it: nothing changes
             continue
     async with sandbox.runtime.db.session(sandbox.tenant_id) as session:
-        return _differences(gold, await _parley_state(session, ids, scope))
+        return differences(expected_state(data.db, task, scope), await parley_state(session, ids, scope))
 
 
 async def replay_all(template: ShopTemplate, data: Tau2Data, task_ids: list[str]) -> dict[str, list[str]]:
