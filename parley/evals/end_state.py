@@ -22,13 +22,20 @@ from parley.tools.stock.models import StockLevel
 
 __all__ = ["approvals_count", "check_end_state", "stock_available"]
 
-_COUNTED = {"orders": Order, "quotations": Quotation, "approvals": Approval}
+#: Hand-offs to a person are approval records too (``handover_escalation``); scenarios check them as
+#: ``escalated``, so "approvals" counts the requests to approve an action (a discount, a price override).
+_ACTION_APPROVALS = select(func.count()).select_from(Approval).where(Approval.type != "handover_escalation")
+_COUNTED = {
+    "orders": select(func.count()).select_from(Order),
+    "quotations": select(func.count()).select_from(Quotation),
+    "approvals": _ACTION_APPROVALS,
+}
 
 
 async def approvals_count(sandbox: Sandbox) -> int:
-    """How many approvals the shop holds (a turn that created one raised this count)."""
+    """How many action approvals the shop holds (a turn that created one raised this count)."""
     async with sandbox.runtime.db.session(sandbox.tenant_id) as session:
-        return int(await session.scalar(select(func.count()).select_from(Approval)) or 0)
+        return int(await session.scalar(_ACTION_APPROVALS) or 0)
 
 
 async def stock_available(sandbox: Sandbox, sku: str) -> int:
@@ -73,7 +80,7 @@ async def check_end_state(sandbox: Sandbox, expected: EndState) -> list[str]:
         for sku, wanted_stock in expected.stock.items():
             problems += _differences(f"stock {sku}", await _stock(session, sku), dict(wanted_stock))
         for kind, count in expected.counts.items():
-            actual_count = int(await session.scalar(select(func.count()).select_from(_COUNTED[kind])) or 0)
+            actual_count = int(await session.scalar(_COUNTED[kind]) or 0)
             if actual_count != count:
                 problems.append(f"{kind}: expected {count}, got {actual_count}")
     return problems

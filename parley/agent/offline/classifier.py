@@ -52,8 +52,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         "price_quote",
     ),
 )
-_PRICE_CONTEXT = frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE})
-"""A price word overrides only these guesses: "the price on my invoice is wrong" stays an invoice question."""
+_CONTEXT: dict[str, frozenset[str]] = {
+    "price_quote": frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
+    "order_status": frozenset(
+        {"order_status", "product_question", "stock_check", "price_quote", "greeting", "faq", OUT_OF_SCOPE}
+    ),
+}
+"""The guesses a pattern may override: "the price on my invoice is wrong" stays an invoice question, and
+"3% off my order ORD-2026-00012" stays a discount request although it names an order."""
 
 THRESHOLD_CONFIDENCE = 0.5
 """The confidence reported for a score exactly at the classifier's out-of-scope threshold."""
@@ -98,7 +104,7 @@ class IntentModel:
         intent, confidence = raw.intent, alternatives[0].confidence
         for pattern, ruled in _RULES:
             if pattern.search(text):
-                if ruled == "price_quote" and intent not in _PRICE_CONTEXT:
+                if ruled in _CONTEXT and intent not in _CONTEXT[ruled]:
                     break
                 intent, confidence = ruled, max(confidence, 0.9)
                 break
