@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-BENCHES := retrieval guardrails intent overhead tokens
+BENCHES := retrieval guardrails intent overhead tokens channels
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1

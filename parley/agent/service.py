@@ -20,7 +20,7 @@ from parley.agent.accounting import TokenUsage, add_to_totals, cost_of
 from parley.agent.cache import CacheEntry, SemanticCache, SourceTracker, is_cacheable
 from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
-from parley.agent.conversations.models import Conversation
+from parley.agent.conversations.models import BOT_SILENT, Conversation
 from parley.agent.conversations.schemas import TurnOut
 from parley.agent.engine import OfflineEngine, intent_model
 from parley.agent.events import EventHub
@@ -201,7 +201,7 @@ class AgentService:
                 await emit(event, data)
             await self.events.publish(str(conversation_id), event, data)
 
-        if status_before in _SILENT:  # staff has it, or it waits for a decision: the bot says nothing
+        if status_before in BOT_SILENT:  # staff has it, or it waits for a decision: the bot says nothing
             result: dict[str, Any] = {"reply": "", "status": status_before, "metrics": {}}
         else:
             try:
@@ -527,7 +527,6 @@ class AgentService:
         )
 
 
-_SILENT = frozenset({"handed_over", "pending_approval"})
 _CONVERSATION_STATUS = {"handed_over": "handed_over", "approval_required": "pending_approval"}
 
 

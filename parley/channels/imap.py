@@ -12,7 +12,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-__all__ = ["fetch_unseen", "mark_seen"]
+__all__ = ["check_login", "fetch_unseen", "mark_seen"]
 
 
 @contextmanager
@@ -43,3 +43,9 @@ def mark_seen(config: dict[str, Any], password: str, uids: list[int]) -> None:
         return
     with _mailbox(config, password) as client:
         client.add_flags(uids, [b"\\Seen"])
+
+
+def check_login(config: dict[str, Any], password: str) -> int:
+    """Log in and open the folder, as every poll will; returns how many messages it holds."""
+    with _mailbox(config, password) as client:
+        return len(client.search(["ALL"]))

@@ -4,7 +4,8 @@ A webhook calls `ChannelPipeline.receive`, which returns as soon as the message 
 later, in `answer_due`. The unique constraint on ``(account_id, external_message_id)`` makes a provider's
 redelivery a no-op, and waiting ``channel_burst_window_s`` after a sender's last message lets three short
 messages become one turn with all three in context. A conversation staff took over is left to
-`AgentService.handle_message`, which stores the message and keeps the bot silent.
+`AgentService.handle_message`, which stores the message and keeps the bot silent. ``/start`` and ``/help``
+are answered with fixed texts (`parley.channels.commands`) while they are stored, without a turn.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from parley.agent.conversations.models import Conversation
+from parley.agent.conversations.models import BOT_SILENT, Conversation
+from parley.agent.conversations.service import add_message
+from parley.channels.commands import command_reply
 from parley.channels.inbound import InboundMessage
 from parley.channels.models import ChannelAccount, InboundReceipt
 from parley.tools.customers.models import Customer
@@ -43,15 +46,24 @@ class Received:
     conversation_id: uuid.UUID | None
     duplicate: bool
     ignored_reason: str | None = None
+    answered: bool = False
+    """Answered at once without the agent (``/start``, ``/help``)."""
 
 
 class ChannelPipeline:
     """Stores inbound messages and runs one agent turn per conversation burst."""
 
-    def __init__(self, agent: AgentService, *, on_answered: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        agent: AgentService,
+        *,
+        on_answered: Callable[[], None] | None = None,
+        schedule_turns: bool = True,
+    ) -> None:
         self.agent = agent
         self.runtime = agent.runtime
         self.on_answered = on_answered
+        self.schedule_turns = schedule_turns
         self._timers: dict[uuid.UUID, asyncio.Task[None]] = {}
 
     @property
@@ -67,7 +79,12 @@ class ChannelPipeline:
                 received = await self._store(account, inbound)
             except IntegrityError:  # a concurrent delivery of the same message won the insert
                 return Received(None, None, duplicate=True)
-        if not received.duplicate and received.ignored_reason is None and received.conversation_id:
+        if not self.schedule_turns:  # another process answers and delivers
+            return received
+        if received.answered and self.on_answered is not None:
+            self.on_answered()
+        answerable = not received.duplicate and received.ignored_reason is None and received.conversation_id
+        if answerable and not received.answered:
             self.schedule(account.tenant_id, received.conversation_id)
         return received
 
@@ -81,15 +98,17 @@ class ChannelPipeline:
             )
             if seen is not None:
                 return Received(seen, None, duplicate=True)
-            conversation_id = None
+            conversation_id, answered = None, False
             if inbound.should_answer:
-                conversation_id = (await self._conversation(session, account, inbound)).id
+                conversation = await self._conversation(session, account, inbound)
+                conversation_id = conversation.id
+                answered = await self._answer_command(session, conversation, inbound)
             receipt = InboundReceipt(
                 account_id=account.id,
                 channel=account.channel,
                 external_message_id=inbound.external_message_id,
                 conversation_id=conversation_id,
-                status="pending" if inbound.should_answer else "ignored",
+                status="answered" if answered else "pending" if inbound.should_answer else "ignored",
                 text=_turn_text(inbound),
                 payload=inbound.model_dump(mode="json"),
                 ignored_reason=inbound.ignored_reason,
@@ -98,8 +117,26 @@ class ChannelPipeline:
             session.add(receipt)
             await session.flush()
             return Received(
-                receipt.id, conversation_id, duplicate=False, ignored_reason=inbound.ignored_reason
+                receipt.id,
+                conversation_id,
+                duplicate=False,
+                ignored_reason=inbound.ignored_reason,
+                answered=answered,
             )
+
+    async def _answer_command(
+        self, session: AsyncSession, conversation: Conversation, inbound: InboundMessage
+    ) -> bool:
+        """Store ``/start`` or ``/help`` and its fixed answer (the outbox sends it); silent under takeover."""
+        reply = command_reply(inbound)
+        if reply is None or conversation.status in BOT_SILENT:
+            return False
+        now = self.runtime.clock()
+        await add_message(
+            session, conversation, role="customer", text=inbound.text, now=now, status="answered"
+        )
+        await add_message(session, conversation, role="agent", text=reply, now=now)
+        return True
 
     async def _conversation(
         self, session: AsyncSession, account: ChannelAccount, inbound: InboundMessage
@@ -219,7 +256,10 @@ class ChannelPipeline:
 
 
 def _turn_text(inbound: InboundMessage) -> str:
-    """What the agent reads: the text, or a short note of what was sent without text."""
+    """What the agent reads: the text (with a tapped button's data), or a note of what was sent without text."""
+    payload = inbound.button_payload
+    if payload and inbound.text.strip() != payload:  # the agent reads the button's data, not only its label
+        return f"{inbound.text.strip()} [button: {payload}]"
     if inbound.text.strip():
         return inbound.text.strip()
     if inbound.location is not None:

@@ -50,6 +50,11 @@ class TelegramSender:
             raise DeliveryFailed(f"Telegram: {error}", parts_sent=sent) from error
         return SendResult(provider_message_id=last_id, status="sent", parts_sent=sent)
 
+    async def answer_callback(self, token: str, api_base_url: str | None, query_id: str) -> None:
+        """Stop the spinner on the tapped inline button (Telegram shows it until this call, up to 15 s)."""
+        bot = await self.bot(token, api_base_url)
+        await bot.answer_callback_query(query_id)
+
     async def aclose(self) -> None:
         """Shut every bot's HTTP client down."""
         for bot in self._bots.values():

@@ -23,7 +23,7 @@ from parley.channels.base import Delivery, DeliveryFailed, SendResult
 from parley.channels.splitting import split_message
 from parley.channels.twilio_whatsapp import WHATSAPP_BODY_LIMIT
 
-__all__ = ["SESSION_WINDOW", "TwilioWhatsAppSender", "window_open"]
+__all__ = ["SESSION_WINDOW", "TwilioWhatsAppSender", "twilio_client", "window_open"]
 
 SESSION_WINDOW = timedelta(hours=24)
 _WINDOW_CLOSED = 63016
@@ -59,6 +59,13 @@ class _TwilioHttpClient(AsyncTwilioHttpClient):
         return await super().request(method, url, *args, **kwargs)
 
 
+def twilio_client(account_sid: str, auth_token: str, api_base_url: str | None = None) -> Client:
+    """Twilio's REST client on its async HTTP client, sent to ``api_base_url`` when set (the fakes)."""
+    return Client(
+        account_sid, auth_token, account_sid=account_sid, http_client=_TwilioHttpClient(api_base_url)
+    )
+
+
 class TwilioWhatsAppSender:
     """An `Outbound` for WhatsApp; one Twilio client per account, reused across messages."""
 
@@ -71,9 +78,7 @@ class TwilioWhatsAppSender:
         base = str(delivery.config.get("api_base_url") or "")
         key = (sid, token, base)
         if key not in self._clients:
-            self._clients[key] = Client(
-                sid, token, account_sid=sid, http_client=_TwilioHttpClient(base or None)
-            )
+            self._clients[key] = twilio_client(sid, token, base or None)
         return self._clients[key]
 
     async def send(self, delivery: Delivery) -> SendResult:

@@ -1,13 +1,17 @@
 """The channel worker of the API process: answers closed bursts, polls mailboxes, drains the outbox.
 
 Webhooks only store; this loop (every ``channel_poll_s``) makes sure nothing stored is forgotten after a
-restart, and `kick` runs a delivery pass at once when a turn has just stored a reply.
+restart, and `kick` runs a delivery pass at once when a turn has just stored a reply. With
+``channel_answer_in_api`` off, the API's worker only stores and `parley channels work` runs this loop in its
+own process: an agent turn holds the event loop for hundreds of milliseconds of CPU, which would otherwise
+delay every webhook's acknowledgement behind it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -33,12 +37,14 @@ _log = logging.getLogger(__name__)
 class ChannelWorker:
     """Owns the pipeline and the outbox of one process."""
 
-    def __init__(self, agent: AgentService) -> None:
+    def __init__(self, agent: AgentService, *, answering: bool | None = None) -> None:
         self.runtime = agent.runtime
-        self.pipeline = ChannelPipeline(agent, on_answered=self.kick)
+        self.answering = agent.runtime.settings.channel_answer_in_api if answering is None else answering
+        self.pipeline = ChannelPipeline(agent, on_answered=self.kick, schedule_turns=self.answering)
+        self.telegram = TelegramSender()
         self.outbox = Outbox(
             agent.runtime,
-            {"whatsapp": TwilioWhatsAppSender(), "telegram": TelegramSender(), "email": SmtpSender()},
+            {"whatsapp": TwilioWhatsAppSender(), "telegram": self.telegram, "email": SmtpSender()},
         )
         self._loop: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
@@ -53,6 +59,16 @@ class ChannelWorker:
     def kick(self) -> None:
         """Deliver now instead of at the next poll (called after each answered burst)."""
         task = asyncio.get_running_loop().create_task(self.flush())
+        self._kicks.add(task)
+        task.add_done_callback(self._kicks.discard)
+
+    def acknowledge_button(self, account: ChannelAccount, query_id: str) -> None:
+        """Answer a Telegram callback query in the background, so the webhook still returns at once."""
+        secrets = self.outbox.vault.open(account)
+        call = self.telegram.answer_callback(
+            secrets.get("bot_token", ""), account.config.get("api_base_url"), query_id
+        )
+        task = asyncio.get_running_loop().create_task(_logged(call, f"answerCallbackQuery {query_id}"))
         self._kicks.add(task)
         task.add_done_callback(self._kicks.discard)
 
@@ -107,9 +123,9 @@ class ChannelWorker:
             await asyncio.sleep(interval)
 
     def start(self) -> None:
-        """Run the loop in the background when ``channel_poll_s`` is set."""
+        """Run the loop in the background when ``channel_poll_s`` is set and this process answers."""
         interval = self.runtime.settings.channel_poll_s
-        if interval and self._loop is None:
+        if interval and self.answering and self._loop is None:
             self._loop = asyncio.get_running_loop().create_task(self._run(interval))
 
     async def drain(self) -> None:
@@ -127,3 +143,11 @@ class ChannelWorker:
         await self.pipeline.aclose()
         await self.drain()
         await self.outbox.aclose()
+
+
+async def _logged(call: Awaitable[None], what: str) -> None:
+    """Run a best-effort provider call; a failure is logged, never raised into the loop."""
+    try:
+        await call
+    except Exception:
+        _log.exception("%s failed", what)

@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     outbox_backoff_s: float = Field(
         2.0, gt=0, description="First retry delay of the outbox; doubles per try."
     )
+    channel_answer_in_api: bool = Field(
+        True,
+        description="Run channel turns in the API process; false leaves them to `parley channels work`.",
+    )
     channel_poll_s: float = Field(
         1.0, ge=0, description="Seconds between outbox and IMAP polls of the channel worker; 0 turns it off."
     )

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from parley.agent.conversations.models import Conversation, Message
 from parley.api.app import create_app
+from parley.channels.commands import COMMAND_REPLIES
 from parley.channels.models import InboundReceipt, OutboxMessage
 from parley.channels.worker import ChannelWorker
 from parley.core.settings import Settings
@@ -269,3 +270,59 @@ async def test_the_bot_stays_silent_in_a_conversation_staff_took_over(
         texts = (await session.scalars(select(Message.text).where(Message.role == "customer"))).all()
     assert sorted(receipts) == ["answered", "answered"]
     assert "are you a person?" in texts
+
+
+async def test_start_and_help_are_answered_at_once_with_fixed_texts_and_no_agent_turn(
+    app: FastAPI, http: httpx.AsyncClient, tenants: SeededTenants, telegram: FakeTelegram, runtime: Runtime
+) -> None:
+    account_id = await _telegram(http, tenants, telegram)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-hook"}
+    for number, command in enumerate(["/start", "/help"], start=1):
+        update = _update(number, number, command)
+        update["message"]["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        response = await http.post(
+            f"/api/v1/webhooks/telegram?account={account_id}", json=update, headers=headers
+        )
+        assert response.status_code == 200
+    await _settle(app)
+
+    assert [sent["text"] for sent in telegram.sent] == [COMMAND_REPLIES["start"], COMMAND_REPLIES["help"]]
+    async with runtime.db.session(tenants.demo_id) as session:
+        receipts = (await session.scalars(select(InboundReceipt.status))).all()
+        roles = (await session.scalars(select(Message.role).order_by(Message.seq))).all()
+    assert receipts == ["answered", "answered"]
+    assert roles == ["customer", "agent", "customer", "agent"]
+
+
+async def test_a_tapped_inline_button_is_acknowledged_and_its_data_reaches_the_agent(
+    app: FastAPI, http: httpx.AsyncClient, tenants: SeededTenants, telegram: FakeTelegram, runtime: Runtime
+) -> None:
+    account_id = await _telegram(http, tenants, telegram)
+    keyboard = {
+        "inline_keyboard": [[{"text": "Approve quote", "callback_data": "approve_quote:Q-2026-0001"}]]
+    }
+    origin = {**_update(1, 41, "Your quote is ready.")["message"], "reply_markup": keyboard}
+    origin["from"] = {"id": 4242, "is_bot": True, "first_name": "Parley", "username": "parley_test_bot"}
+    update = {
+        "update_id": 2,
+        "callback_query": {
+            "id": "4382bfdwdsb323b2d9",
+            "from": {"id": 777, "is_bot": False, "first_name": "Grace"},
+            "chat_instance": "-4801",
+            "message": origin,
+            "data": "approve_quote:Q-2026-0001",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-hook"}
+    response = await http.post(
+        f"/api/v1/webhooks/telegram?account={account_id}", json=update, headers=headers
+    )
+    assert response.status_code == 200
+    await _settle(app)
+
+    answered = [r["fields"] for r in telegram.requests if r["path"].endswith("/answerCallbackQuery")]
+    assert [fields["callback_query_id"] for fields in answered] == ["4382bfdwdsb323b2d9"]
+    async with runtime.db.session(tenants.demo_id) as session:
+        said = await session.scalar(select(Message.text).where(Message.role == "customer"))
+    assert said == "Approve quote [button: approve_quote:Q-2026-0001]"
+    assert len(telegram.sent) == 1

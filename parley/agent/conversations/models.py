@@ -14,7 +14,10 @@ from parley.core.db import Base, TimestampMixin, UUIDPrimaryKey
 from parley.core.tenancy import TenantScoped
 from parley.core.types import UTCDateTime
 
-__all__ = ["CHANNELS", "Conversation", "Message", "ReplyTemplate"]
+__all__ = ["BOT_SILENT", "CHANNELS", "Conversation", "Message", "ReplyTemplate"]
+
+BOT_SILENT = frozenset({"handed_over", "pending_approval"})
+"""Conversation statuses in which the bot says nothing: staff has it, or it waits for a person's decision."""
 
 CHANNELS = ("web", "whatsapp", "telegram", "email", "api")
 

@@ -14,6 +14,7 @@ from parley.api.deps import RuntimeDep, SessionDep, require
 from parley.api.envelope import ok
 from parley.channels.accounts import AccountSecrets, create_account, get_account, mask, update_account
 from parley.channels.models import ChannelAccount, InboundReceipt, OutboxMessage
+from parley.channels.probe import probe_account
 from parley.channels.whatsapp_out import SESSION_WINDOW
 from parley.core.actor import Actor
 from parley.core.errors import BusinessRuleViolated, NotFound
@@ -112,6 +113,17 @@ async def change_account(
     vault = AccountSecrets.from_settings(runtime.settings)
     row = await update_account(session, actor, channel_id, vault=vault, **body.model_dump(exclude_unset=True))
     return ok(_account(row, vault))
+
+
+@router.post("/api/v1/channels/{channel_id}/test", summary="Test a channel account's credentials")
+async def test_connection(
+    channel_id: uuid.UUID, actor: Writer, session: SessionDep, runtime: RuntimeDep
+) -> dict[str, Any]:
+    """Twilio: fetch the account; Telegram: getMe; e-mail: IMAP login and SMTP NOOP. ``ok`` false says why."""
+    row = await get_account(session, channel_id)
+    secrets = AccountSecrets.from_settings(runtime.settings).open(row)
+    result = await probe_account(row.channel, row.config, secrets)
+    return ok({"id": str(row.id), "ok": result.ok, "detail": result.detail})
 
 
 @router.post("/api/v1/messages/send", status_code=202, summary="Send a staff message on a channel")

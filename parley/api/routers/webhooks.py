@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from parley.api.deps import RuntimeDep
 from parley.channels.accounts import AccountSecrets, find_account
 from parley.channels.errors import InvalidChannelPayload
-from parley.channels.inbound import DeliveryStatusEvent
+from parley.channels.inbound import DeliveryStatusEvent, InboundKind
 from parley.channels.models import ChannelAccount
 from parley.channels.telegram import SECRET_TOKEN_HEADER, parse_telegram_update, verify_secret_token
 from parley.channels.twilio_whatsapp import (
@@ -120,4 +120,6 @@ async def telegram(
         update, bot_username=row.address, tenant_id=row.tenant_id, received_at=runtime.clock()
     )
     received = await channels.pipeline.receive(row, inbound)
+    if inbound.kind == InboundKind.BUTTON_REPLY and not received.duplicate:
+        channels.acknowledge_button(row, inbound.external_message_id)
     return {"ok": True, "duplicate": received.duplicate, "ignored": received.ignored_reason}
