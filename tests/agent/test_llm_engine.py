@@ -52,7 +52,7 @@ async def test_the_llm_calls_the_intents_tools_and_writes_the_reply(
     assert turn.tool_calls[-1]["result"]["available"] == 5000
     assert "BOLT-M8-40" in server.requests[1]["messages"][1]["content"]  # the catalog match is in context
     offered = {tool["function"]["name"] for tool in server.requests[1]["tools"]}
-    assert offered == {"search_products", "check_stock"}  # only the tools the intent needs
+    assert offered == {"find_products", "search_products", "check_stock"}  # only the tools the intent needs
     assert turn.metrics["engine"] == "llm" and turn.metrics["fallbacks"] == []
 
 

@@ -33,12 +33,17 @@ __all__ = [
 ]
 
 INTENT_TOOLS: dict[str, tuple[str, ...]] = {
-    "product_question": ("search_products", "get_product", "check_stock"),
-    "price_quote": ("search_products", "get_product", "calculate_price"),
-    "stock_check": ("search_products", "check_stock"),
-    "order_status": ("get_order_by_number", "get_order"),
+    "product_question": ("find_products", "search_products", "get_product", "check_stock"),
+    "price_quote": ("find_products", "search_products", "get_product", "calculate_price"),
+    "stock_check": ("find_products", "search_products", "check_stock"),
+    "order_status": ("get_order",),
 }
-"""Only the tools an intent needs are offered to the model: fewer choices, fewer wrong calls, fewer tokens."""
+"""Only the tools an intent needs are offered to the model: fewer choices, fewer wrong calls, fewer tokens.
+
+``find_products`` is the knowledge index's product search (what the customer means); ``search_products``
+filters the catalogue (exact SKU, category, price). Orders are looked up by id only: a search by number
+would let the model read another customer's order, so order status by number stays with the offline
+planner, which filters by the conversation's customer."""
 
 _SETTINGS_KEY = "assistant"
 
