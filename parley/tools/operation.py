@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.core.actor import Actor
 
-__all__ = ["ApprovalHook", "ApprovalRequired", "Operation", "invoke"]
+__all__ = ["ApprovalHook", "ApprovalRequired", "Operation", "invoke", "tagged_operations"]
 
 I = TypeVar("I", bound=BaseModel)  # noqa: E741
 O = TypeVar("O", bound=BaseModel)  # noqa: E741
@@ -93,6 +93,36 @@ class Operation(Generic[I, O]):
     def path_params(self) -> tuple[str, ...]:
         """Names of the ``{params}`` in the path."""
         return tuple(re.findall(r"{(\w+)}", self.path))
+
+
+def tagged_operations(tags: tuple[str, ...]) -> Callable[..., Operation[Any, Any]]:
+    """A positional shorthand for a module whose many operations share their OpenAPI tags."""
+
+    def declare(
+        name: str,
+        description: str,
+        input_: Any,
+        output: Any,
+        scope: str,
+        method: str,
+        path: str,
+        handler: Any,
+        **extra: Any,
+    ) -> Operation[Any, Any]:
+        return Operation(
+            name=name,
+            description=description,
+            input=input_,
+            output=output,
+            scope=scope,
+            method=method,
+            path=path,
+            handler=handler,
+            tags=extra.pop("tags", tags),
+            **extra,
+        )
+
+    return declare
 
 
 async def invoke(operation: Operation[Any, Any], session: AsyncSession, actor: Actor, data: BaseModel) -> Any:

@@ -8,6 +8,7 @@ exactly what its staff see. The intents themselves are fixed: the planner routes
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -85,6 +86,11 @@ def _known(intent: str) -> str:
     return intent
 
 
+@lru_cache(maxsize=1)
+def _descriptions() -> dict[str, str]:
+    return dict(load_training_set().descriptions)
+
+
 def _defaults() -> dict[str, dict[str, list[str]]]:
     by_intent: dict[str, dict[str, list[str]]] = {}
     for text, intent, language in load_phrases():
@@ -124,7 +130,7 @@ def _detail(tenant: Tenant, intent: str) -> IntentDetail:
     examples = _effective(tenant).get(intent, {})
     return IntentDetail(
         intent=intent,
-        description=load_training_set().descriptions.get(intent, "messages the shop should not try to serve"),
+        description=_descriptions().get(intent, "messages the shop should not try to serve"),
         phrases={language: len(phrases) for language, phrases in examples.items()},
         customized=intent in _custom(tenant),
         examples=examples,

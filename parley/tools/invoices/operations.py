@@ -22,7 +22,7 @@ from parley.tools.invoices.schemas import (
     PaymentCreate,
     PaymentOut,
 )
-from parley.tools.operation import Operation
+from parley.tools.operation import Operation, tagged_operations
 from parley.tools.pdf import render_document_pdf
 
 __all__ = ["OPERATIONS"]
@@ -117,29 +117,7 @@ async def _pdf(session: AsyncSession, actor: Actor, data: InvoiceId) -> Rendered
     return RenderedPdf.of(invoice.number, content)
 
 
-def _op(
-    name: str,
-    description: str,
-    input_: Any,
-    output: Any,
-    scope: str,
-    method: str,
-    path: str,
-    handler: Any,
-    **extra: Any,
-) -> Operation[Any, Any]:
-    return Operation(
-        name=name,
-        description=description,
-        input=input_,
-        output=output,
-        scope=scope,
-        method=method,
-        path=path,
-        handler=handler,
-        tags=extra.pop("tags", _TAGS),
-        **extra,
-    )
+_op = tagged_operations(_TAGS)
 
 
 _ID = f"{_BASE}/{{invoice_id}}"

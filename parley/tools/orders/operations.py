@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.core.actor import Actor
 from parley.core.listing import Page
 from parley.tools.customers.service import set_order_summary_source
-from parley.tools.operation import Operation
+from parley.tools.operation import Operation, tagged_operations
 from parley.tools.orders import aftersales, service
 from parley.tools.orders.schemas import (
     OrderAddressChange,
@@ -121,29 +121,7 @@ async def _exchange(session: AsyncSession, actor: Actor, data: OrderExchange) ->
     return OrderWithAmount(order=_out(order), amount=difference)
 
 
-def _op(
-    name: str,
-    description: str,
-    input_: Any,
-    output: Any,
-    scope: str,
-    method: str,
-    path: str,
-    handler: Any,
-    **extra: Any,
-) -> Operation[Any, Any]:
-    return Operation(
-        name=name,
-        description=description,
-        input=input_,
-        output=output,
-        scope=scope,
-        method=method,
-        path=path,
-        handler=handler,
-        tags=_TAGS,
-        **extra,
-    )
+_op = tagged_operations(_TAGS)
 
 
 _ID = f"{_BASE}/{{order_id}}"

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from parley.core.actor import Actor
 from parley.core.listing import Page
 from parley.tools.documents import RenderedPdf, names_for, pdf_response
-from parley.tools.operation import Operation
+from parley.tools.operation import Operation, tagged_operations
 from parley.tools.pdf import render_document_pdf
 from parley.tools.quotations import service
 from parley.tools.quotations.schemas import (
@@ -70,29 +70,7 @@ async def _pdf(session: AsyncSession, actor: Actor, data: QuotationId) -> Render
     return RenderedPdf.of(quotation.number, content)
 
 
-def _op(
-    name: str,
-    description: str,
-    input_: Any,
-    output: Any,
-    scope: str,
-    method: str,
-    path: str,
-    handler: Any,
-    **extra: Any,
-) -> Operation[Any, Any]:
-    return Operation(
-        name=name,
-        description=description,
-        input=input_,
-        output=output,
-        scope=scope,
-        method=method,
-        path=path,
-        handler=handler,
-        tags=_TAGS,
-        **extra,
-    )
+_op = tagged_operations(_TAGS)
 
 
 OPERATIONS: tuple[Operation[Any, Any], ...] = (
