@@ -7,7 +7,7 @@ The real app (``create_app``) is driven in-process through ``httpx.ASGITransport
 client and the app, so the numbers are Parley's own time), on a fresh SQLite database in a temporary folder,
 with the demo shop, the packaged MiniLM embedder and the offline engine (no LLM configured). Replies go out
 through the real clients to local stand-ins: ``FakeTwilio`` and ``FakeTelegram`` (``tests/fakes``), a
-private Debian dovecot for IMAP and aiosmtpd for SMTP (``tests/channels/email/servers.py``). The channel
+private Debian dovecot for IMAP and aiosmtpd for SMTP (``parley/devtools/mail_servers.py``). The channel
 worker runs its loop (``channel_poll_s``), so e-mail arrives the way it does in production: appended to the
 mailbox, read by the IMAP poll. Every customer is a new sender, so no burst coalesces two of them.
 
@@ -62,11 +62,11 @@ from parley.channels.worker import ChannelWorker
 from parley.core.migrate import upgrade
 from parley.core.settings import Settings
 from parley.demo.seed import seed_actor, seed_demo
+from parley.devtools.fake_telegram import FakeTelegram
+from parley.devtools.fake_twilio import FakeTwilio
+from parley.devtools.mail_servers import Dovecot, SmtpSink
 from parley.knowledge.embeddings import get_embedder
 from parley.runtime import Runtime
-from tests.channels.email.servers import Dovecot, SmtpSink
-from tests.fakes.telegram_server import FakeTelegram
-from tests.fakes.twilio_server import FakeTwilio
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "channels.json"

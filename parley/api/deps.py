@@ -16,8 +16,17 @@ from parley.runtime import Runtime
 
 if TYPE_CHECKING:
     from parley.agent.service import AgentService
+    from parley.channels.worker import ChannelWorker
 
-__all__ = ["AgentDep", "CurrentActor", "RuntimeDep", "SessionDep", "require", "required_scopes"]
+__all__ = [
+    "AgentDep",
+    "ChannelsDep",
+    "CurrentActor",
+    "RuntimeDep",
+    "SessionDep",
+    "require",
+    "required_scopes",
+]
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login.")
 _api_key = APIKeyHeader(
@@ -39,6 +48,14 @@ def get_agent(request: Request) -> AgentService:
 
 
 AgentDep = Annotated["AgentService", Depends(get_agent)]
+
+
+def get_channels(request: Request) -> ChannelWorker:
+    """The process's channel worker (pipeline and outbox), built by ``create_app``."""
+    return request.app.state.channels
+
+
+ChannelsDep = Annotated["ChannelWorker", Depends(get_channels)]
 
 
 async def get_actor(

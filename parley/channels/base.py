@@ -27,6 +27,7 @@ class Delivery:
     last_inbound: dict[str, Any] | None = None
     status_callback_url: str | None = None
     now: datetime | None = None
+    message_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class DeliveryFailed(Exception):
 
 
 class Outbound(Protocol):
-    """A channel's sending side; `parley.channels.whatsapp_out`, `telegram_out`, `email_out` implement it."""
+    """A channel's sending side; `parley.channels.whatsapp_out`, `telegram_out`, `email_out`, `webchat_out` implement it."""
 
     async def send(self, delivery: Delivery) -> SendResult:
         """Deliver ``delivery.text`` from ``delivery.parts_sent`` on, or raise `DeliveryFailed`."""

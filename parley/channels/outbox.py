@@ -1,7 +1,7 @@
 """The outbox: every stored reply on a provider channel is delivered, retried, or dead-lettered; never lost.
 
 Nothing writes to the outbox directly. `enqueue_stored` finds agent and staff messages of WhatsApp,
-Telegram and e-mail conversations that have no outbox row yet, so an agent reply, a staff message or an
+Telegram, e-mail and web chat conversations that have no outbox row yet, so an agent reply, a staff message or an
 approval outcome is delivered whichever code path stored it, and a crash before enqueueing only delays it.
 A claimed row gets a lease (``next_attempt_at``); if the process dies mid-send the row is claimed again
 after the lease, so a reply is sent at least once (e-mail keeps its Message-ID, Telegram resumes after
@@ -31,7 +31,7 @@ __all__ = ["PROVIDER_CHANNELS", "STATUS_RANK", "Outbox"]
 
 _log = logging.getLogger(__name__)
 
-PROVIDER_CHANNELS = ("whatsapp", "telegram", "email")
+PROVIDER_CHANNELS = ("whatsapp", "telegram", "email", "web")
 OUTGOING_ROLES = ("agent", "staff")
 LEASE = timedelta(seconds=60)
 STATUS_RANK = {"queued": 1, "sent": 2, "delivered": 3, "read": 4}
@@ -63,6 +63,7 @@ class Outbox:
                     .where(
                         OutboxMessage.id.is_(None),
                         Conversation.channel.in_(PROVIDER_CHANNELS),
+                        Conversation.external_id.is_not(None),  # not a staff API conversation
                         Message.role.in_(OUTGOING_ROLES),
                         Message.status != "superseded",
                     )
@@ -159,6 +160,7 @@ class Outbox:
             last_inbound=last.payload if last else None,
             status_callback_url=f"{base.rstrip('/')}/api/v1/webhooks/whatsapp/status",
             now=now,
+            message_id=row.message_id,
         )
 
     async def _deliver(self, outbox_id: uuid.UUID, now: datetime) -> None:
@@ -253,6 +255,21 @@ class Outbox:
                 if status == "read":
                     row.read_at = event.timestamp
         return True
+
+    async def sent_messages(
+        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, after: datetime | None
+    ) -> list[Message]:
+        """The conversation's replies the outbox has sent, oldest first (the web chat's stream pushes these)."""
+        statement = (
+            select(Message)
+            .join(OutboxMessage, OutboxMessage.message_id == Message.id)
+            .where(Message.conversation_id == conversation_id, OutboxMessage.status.in_(tuple(STATUS_RANK)))
+            .order_by(Message.created_at, Message.id)
+        )
+        if after is not None:
+            statement = statement.where(Message.created_at >= after)
+        async with self.runtime.db.session(tenant_id) as session:
+            return list((await session.scalars(statement)).all())
 
     async def counts(self) -> dict[str, int]:
         """Rows per status across every business, for the worker's health line and the benchmark."""

@@ -24,6 +24,7 @@ from parley.channels.models import ChannelAccount
 from parley.channels.outbox import Outbox
 from parley.channels.pipeline import ChannelPipeline
 from parley.channels.telegram_out import TelegramSender
+from parley.channels.webchat_out import WebChatSender
 from parley.channels.whatsapp_out import TwilioWhatsAppSender
 
 if TYPE_CHECKING:
@@ -44,7 +45,12 @@ class ChannelWorker:
         self.telegram = TelegramSender()
         self.outbox = Outbox(
             agent.runtime,
-            {"whatsapp": TwilioWhatsAppSender(), "telegram": self.telegram, "email": SmtpSender()},
+            {
+                "whatsapp": TwilioWhatsAppSender(),
+                "telegram": self.telegram,
+                "email": SmtpSender(),
+                "web": WebChatSender(agent.events),
+            },
         )
         self._loop: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()

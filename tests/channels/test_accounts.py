@@ -9,12 +9,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from parley.devtools.fake_telegram import FakeTelegram
+from parley.devtools.fake_twilio import FakeTwilio
+from parley.devtools.mail_servers import DOVECOT, Dovecot, SmtpSink
 from parley.identity.roles import Role
-from tests.fakes.telegram_server import FakeTelegram
-from tests.fakes.twilio_server import FakeTwilio
 from tests.support.tenants import SeededTenants, login
 
-from .email.servers import DOVECOT, Dovecot, SmtpSink
 from .test_webhooks import (
     _connect,
     _inbound,

@@ -19,11 +19,11 @@ from parley.api.app import create_app
 from parley.channels.models import InboundReceipt
 from parley.channels.worker import ChannelWorker
 from parley.core.settings import Settings
+from parley.devtools.mail_servers import DOVECOT, Dovecot, SmtpSink, free_port
 from parley.identity.roles import Role
 from parley.runtime import Runtime
 from tests.support.tenants import SeededTenants, login
 
-from .email.servers import DOVECOT, Dovecot, SmtpSink, free_port
 from .payloads import email_manifest, read_bytes
 
 pytestmark = [

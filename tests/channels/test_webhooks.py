@@ -18,10 +18,10 @@ from parley.channels.commands import COMMAND_REPLIES
 from parley.channels.models import InboundReceipt, OutboxMessage
 from parley.channels.worker import ChannelWorker
 from parley.core.settings import Settings
+from parley.devtools.fake_telegram import FakeTelegram
+from parley.devtools.fake_twilio import FakeTwilio
 from parley.identity.roles import Role
 from parley.runtime import Runtime
-from tests.fakes.telegram_server import FakeTelegram
-from tests.fakes.twilio_server import FakeTwilio
 from tests.support.tenants import SeededTenants, login
 
 pytestmark = pytest.mark.backend("sqlite")

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from parley.channels.models import InboundReceipt
 from parley.channels.worker import ChannelWorker
 from parley.core.settings import Settings
+from parley.devtools.fake_twilio import FakeTwilio
 from parley.runtime import Runtime
-from tests.fakes.twilio_server import FakeTwilio
 from tests.support.tenants import SeededTenants
 
 from .test_webhooks import _inbound, _signed, _whatsapp, app, http, twilio

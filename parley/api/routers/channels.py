@@ -25,7 +25,8 @@ Reader = Annotated[Actor, Depends(require("channels:read"))]
 Writer = Annotated[Actor, Depends(require("channels:write"))]
 InboxReader = Annotated[Actor, Depends(require("conversations:read"))]
 InboxWriter = Annotated[Actor, Depends(require("conversations:write"))]
-_CHANNEL = "^(whatsapp|telegram|email)$"
+_PROVIDER = "^(whatsapp|telegram|email)$"
+_CHANNEL = "^(whatsapp|telegram|email|web)$"
 
 
 class AccountIn(BaseModel):
@@ -33,7 +34,7 @@ class AccountIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    channel: str = Field(pattern=_CHANNEL)
+    channel: str = Field(pattern=_PROVIDER)
     name: str = Field(min_length=1, max_length=120)
     address: str = Field(
         min_length=1, max_length=320, description="whatsapp:+E164, the bot's username, or the mailbox."

@@ -9,6 +9,8 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.agent.conversations import service
 from parley.agent.conversations.models import Conversation, Message
@@ -24,6 +26,7 @@ from parley.api.deps import AgentDep, RuntimeDep, SessionDep, require
 from parley.api.envelope import ok
 from parley.api.listing import cursor_params, list_params
 from parley.api.streaming import latest_stream, turn_stream
+from parley.channels.models import OutboxMessage
 from parley.core.actor import Actor
 from parley.core.listing import CursorParams, ListParams, apply_sort, paginate, paginate_cursor, sparse
 from parley.hitl import takeover
@@ -91,7 +94,25 @@ async def list_messages(
     rows, info = await paginate_cursor(
         session, statement, params, created_at=Message.created_at, row_id=Message.seq
     )
-    return ok([_message(row) for row in rows], pagination=info)
+    deliveries = await _deliveries(session, [row.id for row in rows])
+    return ok([{**_message(row), "delivery": deliveries.get(row.id)} for row in rows], pagination=info)
+
+
+async def _deliveries(session: AsyncSession, message_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """How far each outgoing message got on its channel (none for customer messages and API conversations)."""
+    if not message_ids:
+        return {}
+    rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(message_ids)))
+    return {
+        row.message_id: {
+            "status": row.status,
+            "attempts": row.attempts,
+            "provider_message_id": row.provider_message_id,
+            "last_error": row.last_error,
+            "history": row.history,
+        }
+        for row in rows
+    }
 
 
 @router.post("/{conversation_id}/messages", summary="Send a customer message and get the reply")

@@ -1,11 +1,13 @@
 """The public web chat: the page, the embeddable widget, and the visitor's endpoints (no staff login).
 
 Visitors authenticate with the signed token of their chat session; the rate-limit middleware covers these
-routes like every other ``/api/`` route.
+routes like every other ``/api/`` route. Messages go in by POST through the channel pipeline (dedupe, bursts,
+takeover) and replies come out through the outbox on a server-sent events stream, as on any other channel.
 """
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,10 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parley.agent import webchat
 from parley.agent.conversations import service as conversations
+from parley.agent.conversations.models import Message
 from parley.agent.conversations.schemas import MessageOut
-from parley.api.deps import AgentDep, RuntimeDep
+from parley.api.deps import AgentDep, ChannelsDep, RuntimeDep
 from parley.api.envelope import ok
-from parley.api.streaming import turn_stream
+from parley.api.streaming import visitor_stream
+from parley.channels.inbound import Channel, DeliveryStatus, DeliveryStatusEvent
+from parley.core.errors import NotFound
 from parley.demo.seed import DEMO_SLUG
 
 router = APIRouter(prefix="/api/v1/webchat", tags=["web chat"])
@@ -37,12 +42,28 @@ class SessionIn(BaseModel):
 
 
 class ChatMessageIn(BaseModel):
-    """A visitor's message."""
+    """A visitor's message; the page's own id for it makes a resent POST harmless."""
 
     model_config = ConfigDict(extra="forbid")
 
     token: str = Field(min_length=10, max_length=200)
     text: str = Field(min_length=1, max_length=4000)
+    client_message_id: str | None = Field(
+        None,
+        min_length=8,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Set by the page; a second POST with the same id is recognised and not answered again.",
+    )
+
+
+class ReadIn(BaseModel):
+    """The page showed the visitor this message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=10, max_length=200)
+    message_id: uuid.UUID
 
 
 def _secret(runtime: Any) -> str:
@@ -75,25 +96,46 @@ async def history(runtime: RuntimeDep, token: Token) -> dict[str, Any]:
     return ok({"conversation_id": str(conversation_id), "status": conversation.status, "messages": items})
 
 
-@router.post("/messages", summary="Send a visitor message and get the reply")
-async def send(body: ChatMessageIn, runtime: RuntimeDep, agent: AgentDep) -> dict[str, Any]:
-    """The reply without the staff-only details (tool calls, metrics)."""
+@router.post("/messages", status_code=202, summary="Send a visitor message")
+async def send(body: ChatMessageIn, runtime: RuntimeDep, channels: ChannelsDep) -> dict[str, Any]:
+    """Stored before this answers; the reply comes on ``/events`` (several quick messages get one reply)."""
     tenant_id, conversation_id = webchat.read_token(_secret(runtime), body.token)
-    turn = await agent.handle_message(tenant_id, conversation_id, body.text)
-    return ok({"message_id": str(turn.message_id), "response": turn.response, "status": turn.status})
+    account = await webchat.web_account(runtime.db, tenant_id)
+    inbound = webchat.visitor_message(tenant_id, conversation_id, body.text, body.client_message_id)
+    received = await channels.pipeline.receive(account, inbound)
+    return ok({"conversation_id": str(conversation_id), "duplicate": received.duplicate})
 
 
-@router.get("/stream", summary="Send a visitor message and stream the reply (SSE)")
-async def stream(
+@router.get("/events", summary="The replies of the visitor's conversation (SSE)")
+async def events(
     request: Request,
     runtime: RuntimeDep,
     agent: AgentDep,
+    channels: ChannelsDep,
     token: Token,
-    message: Annotated[str, Query(min_length=1, max_length=4000)],
+    after: Annotated[uuid.UUID | None, Query(description="The last message the page already shows.")] = None,
 ) -> Any:
-    """Events ``token`` (reply chunks), ``intent``, ``tool_call``, ``message`` (final) and ``error``."""
+    """Events ``token`` (a reply being written) and ``message`` (a reply or a staff message, sent)."""
     tenant_id, conversation_id = webchat.read_token(_secret(runtime), token)
-    return turn_stream(agent, tenant_id, conversation_id, message, request, public=True)
+    return visitor_stream(agent, channels.outbox, tenant_id, conversation_id, after, request)
+
+
+@router.post("/read", status_code=204, summary="The visitor has seen a message")
+async def read(body: ReadIn, runtime: RuntimeDep, channels: ChannelsDep) -> None:
+    """Records ``read`` on the message's delivery, as WhatsApp's read receipts do."""
+    tenant_id, conversation_id = webchat.read_token(_secret(runtime), body.token)
+    async with runtime.db.session(tenant_id) as session:
+        message = await session.get(Message, body.message_id)
+    event = DeliveryStatusEvent(
+        channel=Channel.WEB,
+        external_message_id=str(body.message_id),
+        status=DeliveryStatus.READ,
+        provider_status="shown on the page",
+        timestamp=runtime.clock(),
+    )
+    mine = message is not None and message.conversation_id == conversation_id
+    if not mine or not await channels.outbox.apply_status(event):
+        raise NotFound("no such message in this chat", field="message_id")
 
 
 @pages.get("/chat")

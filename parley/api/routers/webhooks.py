@@ -10,9 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
-from parley.api.deps import RuntimeDep
+from parley.api.deps import ChannelsDep, RuntimeDep
 from parley.channels.accounts import AccountSecrets, find_account
 from parley.channels.errors import InvalidChannelPayload
 from parley.channels.inbound import DeliveryStatusEvent, InboundKind
@@ -24,20 +24,11 @@ from parley.channels.twilio_whatsapp import (
     parse_form_body,
     parse_twilio_webhook,
 )
-from parley.channels.worker import ChannelWorker
 from parley.core.errors import AuthenticationFailed, NotFound
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-
-
-def get_channels(request: Request) -> ChannelWorker:
-    """The process's channel worker, built by ``create_app``."""
-    return request.app.state.channels
-
-
-ChannelsDep = Annotated[ChannelWorker, Depends(get_channels)]
 
 
 async def _twilio_account(runtime: Any, form: dict[str, str], *, status_callback: bool) -> ChannelAccount:

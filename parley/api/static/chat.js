@@ -1,4 +1,5 @@
 // Parley web chat: vanilla JS, no build step. The conversation survives a reload (localStorage).
+// Messages go out by POST and replies come back on one server-sent events stream (token, message).
 // Embedded by widget.js (?embed=1), the chat is a third-party frame, and browsers that block third-party
 // storage deny it localStorage: the widget then keeps the token in the host page's storage, hands it over in
 // the URL fragment (#token=..., never sent to a server) and is told of a new one by postMessage.
@@ -16,7 +17,6 @@
   var log = document.getElementById("log");
   var form = document.getElementById("form");
   var input = document.getElementById("text");
-  var sendButton = document.getElementById("send");
 
   function openStore() {
     try {
@@ -90,31 +90,66 @@
   }
 
   var current = null;
+  var shown = {};        // message id -> true, for the history and every pushed message
+  var lastId = null;     // the newest message the page shows: where the event stream resumes
+  var writing = null;    // the bubble of a reply still being written
+  var source = null;
 
-  function ask(text) {
-    bubble("customer", text);
-    var reply = bubble("agent", "…");
-    var started = false;
-    sendButton.disabled = true;
-    var url = API + "/stream?token=" + encodeURIComponent(current) + "&message=" + encodeURIComponent(text);
-    var source = new EventSource(url);
-    function finish() { source.close(); sendButton.disabled = false; input.focus(); }
+  function show(message) {
+    if (shown[message.id]) { return; }
+    shown[message.id] = true;
+    lastId = message.id;
+    if (message.role === "agent" && writing) {
+      writing.textContent = message.text;
+      writing = null;
+    } else {
+      bubble(message.role === "staff" ? "agent staff" : message.role, message.text);
+    }
+  }
+
+  function listen(token) {
+    if (source) { source.close(); }
+    var url = API + "/events?token=" + encodeURIComponent(token) + (lastId ? "&after=" + lastId : "");
+    source = new EventSource(url);
     source.addEventListener("token", function (event) {
       var chunk = JSON.parse(event.data).text;
-      reply.textContent = started ? reply.textContent + chunk : chunk;
-      started = true;
+      if (!writing) { writing = bubble("agent", ""); }
+      writing.textContent += chunk;
       log.scrollTop = log.scrollHeight;
     });
     source.addEventListener("message", function (event) {
-      var data = JSON.parse(event.data);
-      if (data.response) { reply.textContent = data.response; }
-      else { reply.remove(); note("A colleague will answer you here."); }
-      finish();
+      var message = JSON.parse(event.data);
+      show(message);
+      fetch(API + "/read", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: token, message_id: message.id })
+      });
     });
-    source.addEventListener("error", function (event) {
-      if (event.data) { reply.textContent = JSON.parse(event.data).message; }
-      else if (!started) { reply.textContent = "Sorry, the connection failed. Please try again."; }
-      finish();
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID().replace(/-/g, ""); }
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
+  // Sent with the page's own id, so a retry after a network error is recognised and answered once.
+  function post(token, text, id, attempt) {
+    return fetch(API + "/messages", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: token, text: text, client_message_id: id })
+    }).then(unwrap).catch(function (error) {
+      if (attempt >= 3) { throw error; }
+      return new Promise(function (resolve) { setTimeout(resolve, 500 * attempt); })
+        .then(function () { return post(token, text, id, attempt + 1); });
+    });
+  }
+
+  function ask(text) {
+    bubble("customer", text);
+    post(current, text, newId(), 1).catch(function (error) {
+      note("Your message could not be sent: " + error.message);
     });
   }
 
@@ -129,12 +164,18 @@
   document.getElementById("restart").addEventListener("click", function () {
     remember(null);
     log.textContent = "";
-    startSession().then(function (token) { current = token; note("New conversation."); });
+    shown = {};
+    lastId = null;
+    writing = null;
+    startSession().then(function (token) { current = token; listen(token); note("New conversation."); });
   });
 
   session().then(function (state) {
     current = state.token;
-    state.messages.forEach(function (m) { bubble(m.role, m.text); });
+    state.messages.forEach(function (m) {
+      if (m.role === "customer") { shown[m.id] = true; lastId = m.id; bubble("customer", m.text); } else { show(m); }
+    });
+    listen(current);
     if (!state.messages.length) { note("Hello! Ask us about products, prices, stock or orders."); }
   }).catch(function () { note("The chat is not available right now."); });
 })();

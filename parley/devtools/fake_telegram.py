@@ -6,7 +6,7 @@ import itertools
 import time
 from typing import Any
 
-from tests.fakes.provider_server import ProviderServer
+from parley.devtools.provider_server import ProviderServer
 
 __all__ = ["FakeTelegram"]
 
