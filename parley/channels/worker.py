@@ -1,4 +1,4 @@
-"""The channel worker of the API process: answers closed bursts, polls mailboxes, drains the outbox.
+"""The channel worker of the API process: answers closed bursts, polls mailboxes and Telegram, drains the outbox.
 
 Webhooks only store; this loop (every ``channel_poll_s``) makes sure nothing stored is forgotten after a
 restart, and `kick` runs a delivery pass at once when a turn has just stored a reply. With
@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable
 from contextlib import suppress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from parley.channels.email import parse_email
 from parley.channels.email_out import SmtpSender
 from parley.channels.imap import fetch_unseen, mark_seen
+from parley.channels.inbound import InboundKind
 from parley.channels.models import ChannelAccount
 from parley.channels.outbox import Outbox
-from parley.channels.pipeline import ChannelPipeline
+from parley.channels.pipeline import ChannelPipeline, Received
+from parley.channels.telegram import parse_telegram_update
 from parley.channels.telegram_out import TelegramSender
+from parley.channels.telegram_polling import TelegramPoller, polls
 from parley.channels.webchat_out import WebChatSender
 from parley.channels.whatsapp_out import TwilioWhatsAppSender
 
@@ -55,6 +59,10 @@ class ChannelWorker:
         self._loop: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._kicks: set[asyncio.Task[None]] = set()
+        self.poller = TelegramPoller(
+            self.telegram, self.receive_telegram, timeout_s=self.runtime.settings.telegram_poll_timeout_s
+        )
+        self._polls: dict[uuid.UUID, asyncio.Task[None]] = {}
 
     async def flush(self) -> int:
         """Enqueue stored replies and attempt every due delivery once; returns deliveries attempted."""
@@ -67,6 +75,36 @@ class ChannelWorker:
         task = asyncio.get_running_loop().create_task(self.flush())
         self._kicks.add(task)
         task.add_done_callback(self._kicks.discard)
+
+    async def receive_telegram(self, account: ChannelAccount, update: dict[str, Any]) -> Received:
+        """One Telegram update, from the webhook or from long polling, into the pipeline."""
+        inbound = parse_telegram_update(
+            update,
+            bot_username=account.address,
+            tenant_id=account.tenant_id,
+            received_at=self.runtime.clock(),
+        )
+        received = await self.pipeline.receive(account, inbound)
+        if inbound.kind == InboundKind.BUTTON_REPLY and not received.duplicate:
+            self.acknowledge_button(account, inbound.external_message_id)
+        return received
+
+    async def poll_telegram(self) -> int:
+        """Keep one long-polling loop per polling Telegram account running; returns how many run."""
+        async with self.runtime.db.system_session() as session:
+            accounts = (
+                await session.scalars(select(ChannelAccount).where(ChannelAccount.channel == "telegram"))
+            ).all()
+        wanted = {account.id: account for account in accounts if polls(account)}
+        for account_id in [key for key in self._polls if key not in wanted or self._polls[key].done()]:
+            self._polls.pop(account_id).cancel()
+        for account_id, account in wanted.items():
+            if account_id not in self._polls:
+                token = self.outbox.vault.open(account).get("bot_token", "")
+                self._polls[account_id] = asyncio.get_running_loop().create_task(
+                    self.poller.run(account, token)
+                )
+        return len(self._polls)
 
     def acknowledge_button(self, account: ChannelAccount, query_id: str) -> None:
         """Answer a Telegram callback query in the background, so the webhook still returns at once."""
@@ -117,6 +155,7 @@ class ChannelWorker:
     async def tick(self) -> None:
         """One pass of everything the loop does."""
         await self.pipeline.answer_due()
+        await self.poll_telegram()
         await self.poll_mailboxes()
         await self.flush()
 
@@ -142,10 +181,12 @@ class ChannelWorker:
 
     async def aclose(self) -> None:
         """Stop the loop and close provider connections."""
-        if self._loop is not None:
-            self._loop.cancel()
-            with suppress(asyncio.CancelledError):
-                await self._loop
+        for task in [self._loop, *self._polls.values()]:
+            if task is not None:
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
+        self._polls.clear()
         await self.pipeline.aclose()
         await self.drain()
         await self.outbox.aclose()

@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     channel_poll_s: float = Field(
         1.0, ge=0, description="Seconds between outbox and IMAP polls of the channel worker; 0 turns it off."
     )
+    telegram_poll_timeout_s: int = Field(
+        25, ge=0, le=50, description="Seconds a Telegram long poll (getUpdates) waits for updates."
+    )
     host: str = Field("127.0.0.1", description="Address the API binds to.")
     port: int = Field(8000, description="Port the API binds to.")
     max_body_bytes: int = Field(1_048_576, gt=0, description="Largest request body accepted, in bytes.")

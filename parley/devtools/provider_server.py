@@ -57,7 +57,10 @@ class ProviderServer:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up, e.g. a cancelled poll
+                    self.close_connection = True
 
             do_GET = do_POST = _answer
 

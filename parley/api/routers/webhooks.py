@@ -15,9 +15,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from parley.api.deps import ChannelsDep, RuntimeDep
 from parley.channels.accounts import AccountSecrets, find_account
 from parley.channels.errors import InvalidChannelPayload
-from parley.channels.inbound import DeliveryStatusEvent, InboundKind
+from parley.channels.inbound import DeliveryStatusEvent
 from parley.channels.models import ChannelAccount
-from parley.channels.telegram import SECRET_TOKEN_HEADER, parse_telegram_update, verify_secret_token
+from parley.channels.telegram import SECRET_TOKEN_HEADER, verify_secret_token
 from parley.channels.twilio_whatsapp import (
     SIGNATURE_HEADER,
     TwilioSignatureVerifier,
@@ -107,10 +107,5 @@ async def telegram(
         update = await request.json()
     except ValueError as error:
         raise InvalidChannelPayload("the body is not JSON") from error
-    inbound = parse_telegram_update(
-        update, bot_username=row.address, tenant_id=row.tenant_id, received_at=runtime.clock()
-    )
-    received = await channels.pipeline.receive(row, inbound)
-    if inbound.kind == InboundKind.BUTTON_REPLY and not received.duplicate:
-        channels.acknowledge_button(row, inbound.external_message_id)
+    received = await channels.receive_telegram(row, update)
     return {"ok": True, "duplicate": received.duplicate, "ignored": received.ignored_reason}
