@@ -2,6 +2,8 @@
 
 `imapclient` is synchronous, so the worker runs these in a thread. Marking a message seen only after the
 pipeline stored it means a crash re-reads it, and the pipeline's dedupe on Message-ID drops the repeat.
+Where the server offers IDLE (RFC 2177), `wait_for_mail` lets the server say when mail arrives instead
+of asking every few seconds.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from imapclient import IMAPClient
 
-__all__ = ["check_login", "fetch_unseen", "mark_seen"]
+__all__ = ["check_login", "fetch_unseen", "mark_seen", "wait_for_mail"]
 
 
 @contextmanager
@@ -49,3 +51,18 @@ def check_login(config: dict[str, Any], password: str) -> int:
     """Log in and open the folder, as every poll will; returns how many messages it holds."""
     with _mailbox(config, password) as client:
         return len(client.search(["ALL"]))
+
+
+def wait_for_mail(config: dict[str, Any], password: str, timeout_s: float) -> bool | None:
+    """IDLE until the folder changes or ``timeout_s`` passes: True on news, False on none, None without IDLE."""
+    with _mailbox(config, password) as client:
+        if b"IDLE" not in client.capabilities():
+            return None
+        if client.search(["UNSEEN"]):  # arrived after the last read, before this session: no EXISTS will come
+            return True
+        client.idle()
+        try:
+            responses = client.idle_check(timeout=timeout_s)
+        finally:
+            client.idle_done()
+        return any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)

@@ -10,17 +10,20 @@ delay every webhook's acknowledgement behind it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import threading
 import uuid
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from parley.channels.email import parse_email
 from parley.channels.email_out import SmtpSender
-from parley.channels.imap import fetch_unseen, mark_seen
+from parley.channels.imap import fetch_unseen, mark_seen, wait_for_mail
 from parley.channels.inbound import InboundKind
 from parley.channels.models import ChannelAccount
 from parley.channels.outbox import Outbox
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["ChannelWorker"]
 
 _log = logging.getLogger(__name__)
+_MAX_BACKOFF_S = 60.0
 
 
 class ChannelWorker:
@@ -62,7 +66,8 @@ class ChannelWorker:
         self.poller = TelegramPoller(
             self.telegram, self.receive_telegram, timeout_s=self.runtime.settings.telegram_poll_timeout_s
         )
-        self._polls: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._watchers: dict[uuid.UUID, tuple[asyncio.Task[None], datetime]] = {}
+        self._without_idle: set[uuid.UUID] = set()
 
     async def flush(self) -> int:
         """Enqueue stored replies and attempt every due delivery once; returns deliveries attempted."""
@@ -89,22 +94,55 @@ class ChannelWorker:
             self.acknowledge_button(account, inbound.external_message_id)
         return received
 
-    async def poll_telegram(self) -> int:
-        """Keep one long-polling loop per polling Telegram account running; returns how many run."""
+    async def watch(self) -> int:
+        """Keep one loop per account that is told of new messages instead of asking: returns how many run.
+
+        Those are Telegram long polling and IMAP IDLE; a changed account's loop restarts, a disabled one's stops.
+        """
         async with self.runtime.db.system_session() as session:
             accounts = (
-                await session.scalars(select(ChannelAccount).where(ChannelAccount.channel == "telegram"))
-            ).all()
-        wanted = {account.id: account for account in accounts if polls(account)}
-        for account_id in [key for key in self._polls if key not in wanted or self._polls[key].done()]:
-            self._polls.pop(account_id).cancel()
-        for account_id, account in wanted.items():
-            if account_id not in self._polls:
-                token = self.outbox.vault.open(account).get("bot_token", "")
-                self._polls[account_id] = asyncio.get_running_loop().create_task(
-                    self.poller.run(account, token)
+                await session.scalars(
+                    select(ChannelAccount).where(ChannelAccount.channel.in_(("telegram", "email")))
                 )
-        return len(self._polls)
+            ).all()
+        wanted = {account.id: account for account in accounts if polls(account) or self._idles(account)}
+        for account_id, (task, version) in list(self._watchers.items()):
+            account = wanted.get(account_id)
+            if account is None or task.done() or account.updated_at != version:
+                task.cancel()
+                del self._watchers[account_id]
+        for account_id, account in wanted.items():
+            if account_id not in self._watchers:
+                task = asyncio.get_running_loop().create_task(self._watch(account))
+                self._watchers[account_id] = (task, account.updated_at)
+        return len(self._watchers)
+
+    def _idles(self, account: ChannelAccount) -> bool:
+        return (
+            account.channel == "email"
+            and account.enabled
+            and account.config.get("imap_idle", True)
+            and account.id not in self._without_idle
+        )
+
+    async def _watch(self, account: ChannelAccount) -> None:
+        secrets = self.outbox.vault.open(account)
+        if account.channel == "telegram":
+            await self.poller.run(account, secrets.get("bot_token", ""))
+            return
+        password, idle_s = secrets.get("imap_password", ""), self.runtime.settings.imap_idle_s
+        backoff = 1.0
+        while True:
+            try:
+                await self._poll_mailbox(account)
+                if await _in_daemon_thread(wait_for_mail, account.config, password, idle_s) is None:
+                    self._without_idle.add(account.id)  # the server has no IDLE: the worker's poll reads it
+                    return
+                backoff = 1.0
+            except Exception:  # a mailbox that is down must not end the loop
+                _log.exception("waiting for mail on %s failed; retrying in %.0fs", account.address, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, _MAX_BACKOFF_S)
 
     def acknowledge_button(self, account: ChannelAccount, query_id: str) -> None:
         """Answer a Telegram callback query in the background, so the webhook still returns at once."""
@@ -130,6 +168,8 @@ class ChannelWorker:
             ).all()
         stored = 0
         for account in accounts:
+            if account.id in self._watchers:  # told of new mail by IDLE
+                continue
             try:
                 stored += await self._poll_mailbox(account)
             except Exception:
@@ -155,7 +195,7 @@ class ChannelWorker:
     async def tick(self) -> None:
         """One pass of everything the loop does."""
         await self.pipeline.answer_due()
-        await self.poll_telegram()
+        await self.watch()
         await self.poll_mailboxes()
         await self.flush()
 
@@ -181,12 +221,12 @@ class ChannelWorker:
 
     async def aclose(self) -> None:
         """Stop the loop and close provider connections."""
-        for task in [self._loop, *self._polls.values()]:
+        for task in [self._loop, *(task for task, _version in self._watchers.values())]:
             if task is not None:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
-        self._polls.clear()
+        self._watchers.clear()
         await self.pipeline.aclose()
         await self.drain()
         await self.outbox.aclose()
@@ -198,3 +238,26 @@ async def _logged(call: Awaitable[None], what: str) -> None:
         await call
     except Exception:
         _log.exception("%s failed", what)
+
+
+def _in_daemon_thread(function: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
+    """Run a blocking call (an IMAP IDLE of minutes) in a daemon thread, so shutting down never waits for it."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def run() -> None:
+        try:
+            result = function(*args)
+        except BaseException as error:
+            report = functools.partial(settle, functools.partial(future.set_exception, error))
+        else:
+            report = functools.partial(settle, functools.partial(future.set_result, result))
+        with suppress(RuntimeError):  # the loop closed while the call ran: nobody waits for it
+            loop.call_soon_threadsafe(report)
+
+    threading.Thread(target=run, name="parley-imap-idle", daemon=True).start()
+    return future

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     channel_poll_s: float = Field(
         1.0, ge=0, description="Seconds between outbox and IMAP polls of the channel worker; 0 turns it off."
     )
+    imap_idle_s: float = Field(
+        300.0,
+        gt=0,
+        le=1740,
+        description="Seconds one IMAP IDLE waits before it is renewed (RFC 2177: < 29 min).",
+    )
     telegram_poll_timeout_s: int = Field(
         25, ge=0, le=50, description="Seconds a Telegram long poll (getUpdates) waits for updates."
     )

@@ -46,6 +46,7 @@ default_internal_group = {internal_group}
 default_login_user = {login_user}
 first_valid_uid = {mail_uid}
 mail_location = maildir:{root}/mail/%u
+mailbox_idle_check_interval = 1 secs
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/users

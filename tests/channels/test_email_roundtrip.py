@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -41,7 +42,12 @@ EARLIER = "<order-1001-confirmation@shop.example>"
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     return settings.model_copy(
-        update={"channel_burst_window_s": 0.05, "channel_poll_s": 0, "outbox_backoff_s": 0.01}
+        update={
+            "channel_burst_window_s": 0.05,
+            "channel_poll_s": 0,
+            "outbox_backoff_s": 0.01,
+            "imap_idle_s": 120,
+        }
     )
 
 
@@ -144,6 +150,21 @@ async def test_a_mail_in_the_inbox_is_answered_once_over_smtp_in_the_same_thread
     assert await _poll(mailbox) == 0
     assert dovecot.unseen() == []
     assert len(smtp.received) == 1
+
+
+async def test_with_idle_each_new_mail_is_read_when_it_arrives_without_polling(
+    mailbox: ChannelWorker, dovecot: Dovecot, smtp: SmtpSink
+) -> None:
+    assert await mailbox.watch() == 1
+    for number in (1, 2):
+        dovecot.deliver(_customer_mail(make_msgid(domain="mail.gmail.com")))
+        # No poll runs (channel_poll_s=0) and an IDLE lasts 120 s: only the server's EXISTS wakes the reader.
+        for _ in range(300):
+            if len(smtp.received) == number:
+                break
+            await asyncio.sleep(0.1)
+        assert len(smtp.received) == number
+    assert dovecot.unseen() == []
 
 
 async def test_a_mail_from_our_own_address_is_stored_as_a_loop_and_never_answered(

@@ -79,7 +79,7 @@ async def test_a_polled_message_is_answered_once_even_when_telegram_sends_it_aga
     await _connect(app, tenants, telegram, "polling")
     worker: ChannelWorker = app.state.channels
     telegram.push_update(_update(9001, "is BOLT-M8-40 in stock?"))
-    assert await worker.poll_telegram() == 1
+    assert await worker.watch() == 1
 
     await _until(lambda: any(int(p.get("offset") or 0) == 9002 for p in telegram.polls()), "the confirmation")
     await worker.drain()
@@ -102,7 +102,7 @@ async def test_a_webhook_account_is_not_polled_and_a_disabled_one_stops(
 ) -> None:
     account_id = await _connect(app, tenants, telegram, "webhook")
     worker: ChannelWorker = app.state.channels
-    assert await worker.poll_telegram() == 0
+    assert await worker.watch() == 0
     assert telegram.polls() == []
 
     transport = httpx.ASGITransport(app=app)
@@ -112,10 +112,10 @@ async def test_a_webhook_account_is_not_polled_and_a_disabled_one_stops(
         assert (
             await http.patch(f"/api/v1/channels/{account_id}", json=patch, headers=headers)
         ).status_code == 200
-        assert await worker.poll_telegram() == 1
+        assert await worker.watch() == 1
         await _until(lambda: telegram.polls(), "the first poll")
         off = {"enabled": False}
         assert (
             await http.patch(f"/api/v1/channels/{account_id}", json=off, headers=headers)
         ).status_code == 200
-    assert await worker.poll_telegram() == 0
+    assert await worker.watch() == 0
