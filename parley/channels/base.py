@@ -28,6 +28,9 @@ class Delivery:
     status_callback_url: str | None = None
     now: datetime | None = None
     message_id: uuid.UUID | None = None
+    attempt: int = 1
+    """This try's number: above 1, an earlier try may have reached the provider without us recording it."""
+    enqueued_at: datetime | None = None
 
 
 @dataclass(frozen=True)

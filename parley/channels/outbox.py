@@ -161,6 +161,8 @@ class Outbox:
             status_callback_url=f"{base.rstrip('/')}/api/v1/webhooks/whatsapp/status",
             now=now,
             message_id=row.message_id,
+            attempt=row.attempts,
+            enqueued_at=row.created_at,
         )
 
     async def _deliver(self, outbox_id: uuid.UUID, now: datetime) -> None:

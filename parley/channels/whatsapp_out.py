@@ -27,6 +27,7 @@ __all__ = ["SESSION_WINDOW", "TwilioWhatsAppSender", "twilio_client", "window_op
 
 SESSION_WINDOW = timedelta(hours=24)
 _WINDOW_CLOSED = 63016
+_CLOCK_SKEW = timedelta(minutes=5)
 """Twilio's error code for free text outside the window."""
 
 
@@ -104,6 +105,10 @@ class TwilioWhatsAppSender:
             bodies = [{"body": chunk} for chunk in chunks]
         sent, sid, status = delivery.parts_sent, None, "queued"
         for body in bodies[delivery.parts_sent :]:
+            earlier = await self._sent_before(client, delivery, body) if delivery.attempt > 1 else None
+            if earlier is not None:
+                sent, sid, status = sent + 1, earlier.sid, str(earlier.status or "queued")
+                continue
             try:
                 message = await client.messages.create_async(**common, **body)
             except TwilioRestException as error:
@@ -115,6 +120,26 @@ class TwilioWhatsAppSender:
                 raise DeliveryFailed(f"Twilio unreachable: {error}", parts_sent=sent) from error
             sent, sid, status = sent + 1, message.sid, str(message.status or "queued")
         return SendResult(provider_message_id=sid, status=status, parts_sent=sent)
+
+    async def _sent_before(self, client: Client, delivery: Delivery, body: dict[str, Any]) -> Any:
+        """The message an earlier try created, if Twilio has it; Twilio takes no idempotency key, so we look.
+
+        A try that died after Twilio accepted it (a crash, a timeout on the answer) left no record here; the
+        Messages list of this sender and recipient since the reply was enqueued tells. When Twilio cannot
+        be asked, the try fails and is retried later rather than risking a second copy.
+        """
+        start = delivery.enqueued_at or delivery.now
+        since = start - _CLOCK_SKEW if start is not None else None
+        try:
+            recent = await client.messages.list_async(to=delivery.recipient, from_=delivery.address, limit=50)
+        except (TwilioRestException, OSError) as error:
+            raise DeliveryFailed(f"cannot check Twilio for an earlier try: {error}") from error
+        text = body.get("body")  # a template's text is Twilio's to render: only plain texts are matched
+        for message in recent:
+            recent_enough = since is None or message.date_created is None or message.date_created >= since
+            if text is not None and message.body == text and recent_enough:
+                return message
+        return None
 
     async def aclose(self) -> None:
         """Close the aiohttp sessions."""

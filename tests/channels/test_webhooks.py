@@ -191,6 +191,33 @@ async def test_the_outbox_retries_after_a_provider_500_and_dead_letters_after_th
     assert statuses == ["dead", "queued"]
 
 
+async def test_a_reply_twilio_created_but_whose_answer_was_lost_is_not_sent_twice(
+    app: FastAPI,
+    http: httpx.AsyncClient,
+    tenants: SeededTenants,
+    twilio: FakeTwilio,
+    runtime: Runtime,
+    clock: Any,
+) -> None:
+    await _whatsapp(http, tenants, twilio)
+    twilio.lose_next_answer()
+    form = _inbound("SM" + "e" * 32, "Do you ship to Chile?")
+    await http.post("/api/v1/webhooks/whatsapp", data=form, headers=_signed(form))
+    worker = await _settle(app)
+    async with runtime.db.session(tenants.demo_id) as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row is not None and (row.status, row.attempts) == ("retry", 1)
+    assert len(twilio.created) == 1
+
+    clock.advance(seconds=1)
+    await worker.flush()
+    async with runtime.db.session(tenants.demo_id) as session:
+        row = await session.scalar(select(OutboxMessage))
+    assert row is not None and (row.status, row.attempts) == ("queued", 2)
+    assert row.provider_message_id == twilio.created[0]["sid"]
+    assert len(twilio.created) == 1
+
+
 def _update(update_id: int, message_id: int, text: str) -> dict[str, Any]:
     user = {"id": 777, "is_bot": False, "first_name": "Grace", "username": "grace"}
     return {
