@@ -274,7 +274,7 @@ async def _settle(bench: Bench, customers: int) -> float:
     """Wait until ``customers`` customers have a reply and the pipeline is idle; returns the seconds."""
 
     async def done() -> bool:
-        return len(bench.replies()) >= customers and not bench.worker.pipeline._timers
+        return len(bench.replies()) >= customers and not bench.worker.pipeline.busy
 
     return await bench.wait_until(done)
 

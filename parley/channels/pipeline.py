@@ -65,6 +65,7 @@ class ChannelPipeline:
         self.on_answered = on_answered
         self.schedule_turns = schedule_turns
         self._timers: dict[uuid.UUID, asyncio.Task[None]] = {}
+        self._running: set[asyncio.Task[None]] = set()
 
     @property
     def window(self) -> timedelta:
@@ -178,8 +179,15 @@ class ChannelPipeline:
 
     async def _after_window(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
         await asyncio.sleep(self.window.total_seconds())
+        # From here on a new message no longer restarts the wait: it waits for a turn of its own.
         self._timers.pop(conversation_id, None)
-        await self.answer(tenant_id, conversation_id)
+        task = asyncio.current_task()
+        assert task is not None
+        self._running.add(task)
+        try:
+            await self.answer(tenant_id, conversation_id)
+        finally:
+            self._running.discard(task)
 
     async def answer_due(self) -> int:
         """Answer every conversation whose burst closed without a timer (after a restart); returns turns run."""
@@ -243,10 +251,15 @@ class ChannelPipeline:
             self.on_answered()
         return 1
 
+    @property
+    def busy(self) -> bool:
+        """Whether a burst is still waiting or being answered."""
+        return bool(self._timers or self._running)
+
     async def drain(self) -> None:
         """Wait for every scheduled burst to be answered (tests, shutdown)."""
-        while self._timers:
-            await asyncio.gather(*list(self._timers.values()), return_exceptions=True)
+        while self.busy:
+            await asyncio.gather(*self._timers.values(), *self._running, return_exceptions=True)
 
     async def aclose(self) -> None:
         """Cancel waiting timers; their messages stay pending and `answer_due` picks them up later."""
