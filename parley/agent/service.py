@@ -7,6 +7,7 @@ FastAPI; LangGraph stays behind :mod:`parley.agent.graph`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -14,9 +15,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
-from parley.agent.accounting import TokenUsage, add_to_totals, cost_of
+from parley.agent.accounting import TokenUsage, add_to_totals, business_usage, cost_of
 from parley.agent.cache import CacheEntry, SemanticCache, SourceTracker, is_cacheable
 from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
@@ -35,6 +37,8 @@ from parley.agent.toolbox import ToolBox
 from parley.core.actor import Actor
 from parley.core.errors import BusinessRuleViolated
 from parley.guardrails.agent_guard import GuardrailsProvider
+from parley.guardrails.settings import Thresholds
+from parley.hitl.thresholds import guard_actions
 from parley.runtime import Runtime
 from parley.tools.agent_tools import langchain_tools
 from parley.tools.principal import agent_actor
@@ -346,13 +350,17 @@ class AgentService:
         """The graph's final state, the turn's LLM engine (None offline) and the steps that fell back."""
         embedder = await self.embedder()
         actor = agent_actor(turn.tenant_id)
-        llm = self.language_model()
+        thresholds = _thresholds(guard)
+        llm, fallbacks = self.language_model(), []
+        if llm is not None and await self._over_budget(turn.tenant_id, thresholds):
+            llm, fallbacks = None, ["daily_ai_cost"]
         llm = llm.for_turn(turn.profile) if llm is not None else None
         knowledge = SourceTracker(self.knowledge) if self.knowledge is not None else None
         generation = self.cache.generation(turn.tenant_id)
-        tools = ToolBox.of(
-            langchain_tools(OPERATIONS, db=self.runtime.db, actor=actor), max_steps=self.max_tool_steps
-        )
+        operations = langchain_tools(OPERATIONS, db=self.runtime.db, actor=actor)
+        if thresholds is not None:
+            operations = guard_actions(operations, thresholds, db=self.runtime.db, actor=actor)
+        tools = ToolBox.of(operations, max_steps=self.max_tool_steps)
         context = AgentContext(
             db=self.runtime.db,
             actor=actor,
@@ -365,6 +373,7 @@ class AgentService:
             llm=llm,
             guard=guard,
             emit=send,
+            fallbacks=fallbacks,
         )
         config = {"configurable": {"thread_id": str(turn.conversation_id)}}
         async with self.graph() as graph:
@@ -385,6 +394,17 @@ class AgentService:
                 )
         return state, llm, context.fallbacks
 
+    async def _over_budget(self, tenant_id: uuid.UUID, thresholds: Thresholds | None) -> bool:
+        """Whether the business's LLM cost today (UTC) has reached its ``maxDailyAICost``."""
+        if thresholds is None:
+            return False
+        today = self.runtime.clock().astimezone(UTC).date()
+        actor = agent_actor(tenant_id)
+        reader = dataclasses.replace(actor, scopes=actor.scopes | {"ai:read"})
+        async with self.runtime.db.session(tenant_id) as session:
+            usage = await business_usage(session, reader, start=today, end=today)
+        return usage.totals.cost >= thresholds.max_daily_ai_cost
+
     # Human in the loop: resume after a decision, hand back after a takeover, suggest a reply to staff.
 
     async def resume_approval(self, tenant_id: uuid.UUID, approval_id: uuid.UUID) -> TurnOut | None:
@@ -401,7 +421,9 @@ class AgentService:
             approval = await claim_resume(session, approval_id, self.runtime.clock())
             if approval is None or approval.conversation_id is None:
                 return None
-            conversation_id, decision = approval.conversation_id, dict(approval.decision)
+            conversation_id = approval.conversation_id
+            request = {k: v for k, v in approval.payload.items() if k != "guardrails"}
+            decision = {**approval.decision, "request": request}
         config = {"configurable": {"thread_id": str(conversation_id)}}
         async with self.locks.hold(str(conversation_id)), self.graph() as graph:
             snapshot = await graph.aget_state(config)
@@ -411,23 +433,44 @@ class AgentService:
             state = await graph.ainvoke(
                 Command(resume=decision), config=config, context=context, durability=_DURABILITY
             )
-        return await self._deliver(tenant_id, conversation_id, state["reply"], status="answered")
+        return await self._deliver(
+            tenant_id,
+            conversation_id,
+            state["reply"],
+            status=state.get("status") or "answered",
+            guardrails=state.get("guardrails") or {},
+        )
 
     async def _deliver(
-        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, text: str, *, status: str
+        self,
+        tenant_id: uuid.UUID,
+        conversation_id: uuid.UUID,
+        text: str,
+        *,
+        status: str,
+        guardrails: dict[str, Any],
     ) -> TurnOut:
         """Store an agent message outside a customer turn and announce it for the conversation's channel.
 
-        ``conversation.agent_message`` is the hook the channel workers send on the original channel.
+        ``conversation.agent_message`` is the hook the channel workers send on the original channel; the
+        output guard's verdict is stored on the message, as for a customer turn.
         """
         from parley.core.events import emit_event
 
         async with self.runtime.db.transaction(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
-            if conversation.status == "pending_approval":
+            if status in _CONVERSATION_STATUS:
+                conversation.status = _CONVERSATION_STATUS[status]
+            elif conversation.status == "pending_approval":
                 conversation.status = "open"
             message = await conversations.add_message(
-                session, conversation, role="agent", text=text, now=self.runtime.clock(), status=status
+                session,
+                conversation,
+                role="agent",
+                text=text,
+                now=self.runtime.clock(),
+                status=status,
+                guardrails=guardrails,
             )
             emit_event(
                 session,
@@ -450,7 +493,7 @@ class AgentService:
             confidence=None,
             entities={},
             tool_calls=[],
-            guardrails={},
+            guardrails=guardrails,
             status=status,
             metrics={},
         )
@@ -509,7 +552,17 @@ class AgentService:
     async def _hitl_context(
         self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, read_only: bool, vector: Any = None
     ) -> AgentContext:
-        """A run context outside a customer turn; read-only tools so a preview changes nothing."""
+        """A run context outside a customer turn; read-only tools so a preview changes nothing.
+
+        It carries the business's guard like a customer turn, so a suggested reply and the message after a
+        decision pass the same output checks before anyone sees them.
+        """
+        embedder = await self.embedder()
+        guard = (
+            await self.guard.for_turn(tenant_id, conversation_id, embedder=embedder)
+            if self.guard is not None
+            else None
+        )
         async with self.runtime.db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
             profile = await load_profile(session, tenant_id)
@@ -529,12 +582,11 @@ class AgentService:
             actor=actor,
             conversation_id=conversation_id,
             customer_id=conversation.customer_id,
-            engine=OfflineEngine(
-                intents=await intent_model(await self.embedder(), phrases), templates=templates
-            ),
+            engine=OfflineEngine(intents=await intent_model(embedder, phrases), templates=templates),
             tools=tools,
             vector=vector,
             knowledge=self.knowledge,
+            guard=guard,
             emit=send,
         )
 
@@ -568,6 +620,12 @@ class _Cached:
     entry: CacheEntry
     similarity: float
     guardrails: dict[str, Any]
+
+
+def _thresholds(guard: Any) -> Thresholds | None:
+    """The business's thresholds when the turn's guard carries its guardrail settings."""
+    settings = getattr(guard, "settings", None)
+    return settings.thresholds if settings is not None else None
 
 
 def _ms(since: float) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from parley.guardrails.profile import PROFILES, GuardrailProfile
@@ -48,12 +48,22 @@ class RuleSetting(_Model):
 
 
 class Thresholds(_Model):
-    """Business limits the agent must respect; above them a person decides."""
+    """Business limits the agent must respect; above them a person decides.
+
+    ``maxDailyAICost`` is spelled as the API documents it (the camelCase generator would say ``...Ai...``);
+    the generated spelling is still read, so settings stored before stay valid.
+    """
 
     max_discount_percent: float = Field(10, ge=0, le=100)
     max_order_value: float = Field(10_000, ge=0)
     min_confidence_for_auto: float = Field(0.45, ge=0, le=1)
-    max_daily_ai_cost: float = Field(50, ge=0)
+    max_daily_ai_cost: float = Field(
+        50,
+        ge=0,
+        validation_alias=AliasChoices("maxDailyAICost", "maxDailyAiCost", "max_daily_ai_cost"),
+        serialization_alias="maxDailyAICost",
+        description="USD of LLM cost per day (UTC); once reached, turns use the offline engine.",
+    )
     max_messages_per_conversation: int = Field(200, ge=1, le=100_000)
 
 

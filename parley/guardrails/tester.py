@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from parley.guardrails.agent_guard import verdict_record
+from parley.guardrails.agent_guard import AllowedTopics, verdict_record
 from parley.guardrails.grounding import check_grounding
 from parley.guardrails.leaks import check_leaks
 from parley.guardrails.pii import check_pii
@@ -60,11 +60,17 @@ def _checks(
 ) -> dict[str, Callable[[], Verdict]]:
     profile = settings.profile_config()
     screen = InputGuard(profile, embedder=embedder)
+    allowed = AllowedTopics.of(settings.allowed_topics, embedder)
     text, results = test.input, test.tool_results
+
+    def topics() -> Verdict:
+        verdict = screen.topics.check(text, vector)
+        return allowed.rescue(verdict, vector) if allowed is not None else verdict
+
     return {
         "size": lambda: check_message_size(text, profile.size),
         "injection": lambda: screen.check_injection(text, vector),
-        "topics": lambda: screen.topics.check(text, vector),
+        "topics": topics,
         "pii": lambda: check_pii(text, profile.pii),
         "document_injection": lambda: DocumentGuard(profile, embedder=embedder).check(text).verdict,
         "grounding": lambda: check_grounding(

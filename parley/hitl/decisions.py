@@ -2,8 +2,8 @@
 
 A decision is a conditional ``UPDATE approvals SET status=... WHERE id=... AND status='pending'``: of two
 people, two processes or an approval racing its expiry, exactly one sees one row changed; the others get a
-409. Its effect (the discount applied, the conversation handed over) runs in the same transaction, so a lost
-race changes nothing. Resuming the paused conversation is claimed the same way on ``resumed_at``.
+409. Its effect (the discount applied, the conversation handed over, the operation a business threshold held
+back, see :mod:`parley.hitl.thresholds`) runs in the same transaction, so a lost race changes nothing. Resuming the paused conversation is claimed the same way on ``resumed_at``.
 """
 
 from __future__ import annotations
@@ -156,7 +156,27 @@ async def _effect(
         return await _hand_over(session, actor, approval, outcome, now)
     if outcome == "approved" and percent is not None:
         return await _apply_discount(session, actor, approval, percent)
+    if outcome == "approved" and "operation" in approval.payload:
+        return await _run_deferred(session, actor, approval)
     return {}
+
+
+async def _run_deferred(session: AsyncSession, actor: Actor, approval: Approval) -> dict[str, Any]:
+    """Carry out the call a threshold held back (an order above the limit), as the approver."""
+    from parley.tools.operation import invoke
+    from parley.tools.registry import OPERATIONS
+
+    name = approval.payload["operation"]
+    operation = next(op for op in OPERATIONS if op.name == name)
+    result = await invoke(
+        operation, session, actor, operation.input.model_validate(approval.payload["input"])
+    )
+    data = result.model_dump(mode="json")
+    return {
+        "kind": "operation",
+        "operation": name,
+        **{key: data[key] for key in ("id", "number", "total_net", "total_gross", "currency") if key in data},
+    }
 
 
 async def decide(

@@ -221,7 +221,8 @@ async def get_detail(
         "conversation": excerpt,
         "proposed_action": {"type": approval.type, **approval.payload},
         "effect": await _effect(session, approval),
-        "guardrails": next((m["guardrails"] for m in reversed(excerpt) if m["guardrails"]), {}),
+        "guardrails": approval.payload.get("guardrails")
+        or next((m["guardrails"] for m in reversed(excerpt) if m["guardrails"]), {}),
         "customer": await _customer(session, approval),
     }
     return ApprovalDetail(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -134,9 +135,18 @@ async def hand_back(
 
 
 async def request_handover(
-    session: AsyncSession, actor: Actor, conversation_id: uuid.UUID, *, reason: str, now: datetime
+    session: AsyncSession,
+    actor: Actor,
+    conversation_id: uuid.UUID,
+    *,
+    reason: str,
+    now: datetime,
+    guardrails: dict[str, Any] | None = None,
 ) -> Approval:
-    """A pending ``handover_escalation`` for the conversation: the one already open, or a new one."""
+    """A pending ``handover_escalation`` for the conversation: the one already open, or a new one.
+
+    ``guardrails`` (the turn's verdicts) go into the request, so staff see which check fired and why.
+    """
     existing = await session.scalar(
         select(Approval).where(
             Approval.conversation_id == conversation_id,
@@ -150,7 +160,7 @@ async def request_handover(
         session,
         actor,
         type_="handover_escalation",
-        payload={"reason": reason},
+        payload={"reason": reason, **({"guardrails": guardrails} if guardrails else {})},
         conversation_id=conversation_id,
         now=now,
     )

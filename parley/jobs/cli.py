@@ -7,7 +7,8 @@ import asyncio
 import typer
 
 jobs_app = typer.Typer(
-    help="Scheduled jobs: quotation expiry, overdue invoices, lapsed stock holds.", no_args_is_help=True
+    help="Scheduled jobs: quotation expiry, overdue invoices, lapsed stock holds, approval SLAs and expiry.",
+    no_args_is_help=True,
 )
 
 

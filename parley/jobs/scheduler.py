@@ -28,7 +28,6 @@ from parley.tools.quotations.service import expire_quotations
 from parley.tools.stock.service import release_expired_reservations
 
 __all__ = [
-    "APPROVAL_JOBS",
     "JOBS",
     "Job",
     "JobReport",
@@ -82,13 +81,11 @@ JOBS: tuple[Job, ...] = (
     Job("expire_quotations", _expire_quotations),
     Job("mark_overdue_invoices", _mark_overdue),
     Job("release_expired_reservations", _release_reservations),
-)
-APPROVAL_JOBS: tuple[Job, ...] = (
-    Job("escalate_overdue_approvals", _escalate_approvals),
     Job("expire_approvals", _expire_approvals),
+    Job("escalate_overdue_approvals", _escalate_approvals),
 )
-"""Human-in-the-loop jobs, run by :func:`run_periodically` beside :data:`JOBS` (kept apart so a one-off run of
-the business transitions reports only those)."""
+"""Every scheduled job, in the order a run takes them (a lapsed approval expires before it could be escalated); ``parley jobs run-once`` and the API process run the same
+list, so a cron-driven deployment escalates and expires approvals too."""
 
 
 def scheduler_actor(tenant_id: uuid.UUID) -> Actor:
@@ -117,7 +114,7 @@ async def run_periodically(db: Database, *, interval_s: float, clock: Callable[[
     """Run the jobs now and then every ``interval_s`` seconds until cancelled (the API lifespan owns this)."""
     while True:
         try:
-            report = await run_jobs_once(db, now=clock(), jobs=(*JOBS, *APPROVAL_JOBS))
+            report = await run_jobs_once(db, now=clock())
         except Exception:
             logger.exception("scheduled jobs could not run (database unreachable?)")
         else:

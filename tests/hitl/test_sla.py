@@ -20,7 +20,7 @@ from parley.core.listing import ListParams
 from parley.hitl import decisions, service
 from parley.hitl.schemas import ApprovalDetail, ApprovalFilters
 from parley.identity.roles import Role
-from parley.jobs.scheduler import APPROVAL_JOBS, run_jobs_once
+from parley.jobs.scheduler import run_jobs_once
 from parley.runtime import Runtime
 from tests.agent.conftest import Shop
 from tests.conftest import Clock
@@ -51,8 +51,8 @@ async def test_an_overdue_approval_warns_then_breaches_and_is_escalated_once(
             session, manager, filters=ApprovalFilters(sla_status="breached"), params=ListParams(), now=clock()
         )
     assert [str(row.id) for row in breached] == [paused.approval_id]
-    first = await run_jobs_once(runtime.db, now=clock(), jobs=APPROVAL_JOBS)
-    second = await run_jobs_once(runtime.db, now=clock(), jobs=APPROVAL_JOBS)
+    first = await run_jobs_once(runtime.db, now=clock())
+    second = await run_jobs_once(runtime.db, now=clock())
     assert first.changed["escalate_overdue_approvals"] == 1
     assert second.changed["escalate_overdue_approvals"] == 0
     detail = await _detail(runtime, manager, paused, clock)
@@ -66,7 +66,7 @@ async def test_an_expired_approval_resumes_the_conversation_with_the_expiry_outc
     clock.advance(hours=25)
     app = create_app(runtime=runtime, agent=agent)
     async with hitl.router.lifespan_context(app):  # the API process listens for expiries
-        report = await run_jobs_once(runtime.db, now=clock(), jobs=APPROVAL_JOBS)
+        report = await run_jobs_once(runtime.db, now=clock())
         await event_bus.drain()
     assert report.changed["expire_approvals"] == 1
     async with runtime.db.session(shop.tenant_id) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -11,8 +12,9 @@ from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.planner import Plan, plan_turn
 from parley.agent.state import AgentState
-from parley.agent.toolbox import StepLimitReached
+from parley.agent.toolbox import StepLimitReached, ToolBox
 from parley.hitl.negotiation import negotiate
+from parley.tools.registry import OPERATIONS
 
 __all__ = ["act", "route_after_act"]
 
@@ -39,15 +41,39 @@ async def _offline_plan(state: AgentState, ctx: AgentContext) -> Plan:
     return await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
 
 
+def _min_confidence(ctx: AgentContext) -> float:
+    """The business's ``minConfidenceForAuto`` (0 without configured guardrails)."""
+    settings = getattr(ctx.guard, "settings", None)
+    return float(settings.thresholds.min_confidence_for_auto) if settings is not None else 0.0
+
+
+def _read_only(tools: ToolBox) -> ToolBox:
+    """The same toolbox (budget and call log shared) without the tools that change anything."""
+    readers = {op.name for op in OPERATIONS if op.scope.endswith(":read")}
+    kept = {name: tool for name, tool in tools.tools.items() if name in readers}
+    return ToolBox(tools=kept, max_steps=tools.max_steps, calls=tools.calls)
+
+
 @timed("act")
 async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Run the engine's plan; an approval-required tool result or a step overrun hands over to a person."""
+    """Run the engine's plan; an approval-required tool result or a step overrun hands over to a person.
+
+    Below the business's minimum confidence the plan gets read-only tools: the agent may look things up,
+    but an action (a quotation, a discount, an order) waits for a person instead of running on a guess.
+    """
     ctx = runtime.context
     before = len(ctx.tools.calls)
+    minimum = _min_confidence(ctx)
+    unsure = state.get("confidence", 0.0) < minimum
+    if unsure:
+        ctx = dataclasses.replace(ctx, tools=_read_only(ctx.tools))
     try:
         plan = await _llm_plan(state, ctx) or await _offline_plan(state, ctx)
     except StepLimitReached:
         plan = Plan(parts=[], status="handed_over", reason="the answer needed more tool calls than allowed")
+    if unsure and plan.get("status") == "handed_over":
+        reason = f"confidence {state.get('confidence', 0.0):.2f} is below the {minimum:.2f} needed to act"
+        plan = Plan({**plan, "reason": reason})
     for call in ctx.tools.calls[before:]:
         await ctx.emit("tool_call", call)
         if isinstance(call["result"], dict) and call["result"].get("status") == "approval_required":

@@ -2,8 +2,9 @@
 
 An action waiting for approval links its request to the conversation, and after the reply the graph pauses
 in :func:`await_decision` (LangGraph ``interrupt()``) until a person decides. Any other escalation (the
-customer asks for a person, a complaint, repeated misunderstanding) opens a ``handover_escalation`` request.
-A preview run (a reply suggested to staff) records nothing.
+customer asks for a person, a complaint, repeated misunderstanding, and a guardrail block from
+:mod:`parley.agent.nodes.guards`) opens a ``handover_escalation`` request, one per conversation while it is
+pending, with the turn's guardrail results. A preview run (a reply suggested to staff) records nothing.
 """
 
 from __future__ import annotations
@@ -21,23 +22,23 @@ from parley.core.clock import utcnow
 from parley.hitl.takeover import request_handover
 from parley.tools.approvals.models import Approval
 
-__all__ = ["await_decision", "escalate", "is_waiting"]
+__all__ = ["await_decision", "escalate", "is_waiting", "request_person"]
 
 
-def _requested_target(state: AgentState) -> str | None:
-    """The quotation or order id of this turn's discount call that answered ``approval_required``."""
+def _requested(state: AgentState) -> tuple[str | None, str | None]:
+    """The request id (when the answer names it) and the target id of this turn's ``approval_required`` call."""
     for call in reversed(state.get("tool_calls", [])):
         result = call.get("result")
         if isinstance(result, dict) and result.get("status") == "approval_required":
             arguments = call.get("arguments", {})
-            return arguments.get("quotation_id") or arguments.get("order_id")
-    return None
+            return result.get("approval_id"), arguments.get("quotation_id") or arguments.get("order_id")
+    return None, None
 
 
 async def _link_request(state: AgentState, ctx: AgentContext) -> str:
     """Tie the request the tool recorded to this conversation, so its decision can resume it."""
-    target = _requested_target(state)
-    if target is None:
+    approval_id, target = _requested(state)
+    if approval_id is None and target is None:
         return ""
     async with ctx.db.transaction(ctx.actor.tenant_id) as session:
         candidates = await session.scalars(
@@ -46,21 +47,29 @@ async def _link_request(state: AgentState, ctx: AgentContext) -> str:
             .order_by(Approval.created_at.desc())
             .limit(20)
         )
-        approval = next((a for a in candidates if a.payload.get("target_id") == target), None)
+        approval = next(
+            (
+                a
+                for a in candidates
+                if str(a.id) == approval_id or (approval_id is None and a.payload.get("target_id") == target)
+            ),
+            None,
+        )
         if approval is None:
             return ""
         approval.conversation_id = ctx.conversation_id
         return str(approval.id)
 
 
-async def _request_handover(state: AgentState, ctx: AgentContext) -> str:
+async def request_person(
+    state: AgentState, ctx: AgentContext, *, reason: str, guardrails: dict[str, Any] | None = None
+) -> str:
+    """Open the conversation's ``handover_escalation`` (one while pending); a preview run records nothing."""
+    if state.get("preview"):
+        return ""
     async with ctx.db.transaction(ctx.actor.tenant_id) as session:
         approval = await request_handover(
-            session,
-            ctx.actor,
-            ctx.conversation_id,
-            reason=state.get("escalation_reason") or state.get("intent") or "handover",
-            now=utcnow(),
+            session, ctx.actor, ctx.conversation_id, reason=reason, guardrails=guardrails, now=utcnow()
         )
         return str(approval.id)
 
@@ -74,9 +83,11 @@ async def escalate(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         key, status = "approval", "approval_required"
     else:
         key, status = ("complaint" if state.get("intent") == "complaint" else "handoff"), "handed_over"
-    approval_id = ""
-    if not state.get("preview"):
-        approval_id = await (_link_request(state, ctx) if waiting else _request_handover(state, ctx))
+    if waiting:
+        approval_id = "" if state.get("preview") else await _link_request(state, ctx)
+    else:
+        reason = state.get("escalation_reason") or state.get("intent") or "handover"
+        approval_id = await request_person(state, ctx, reason=reason, guardrails=state.get("guardrails"))
     memory = {**state.get("memory", {}), "low_confidence_streak": 0}
     await ctx.emit("escalation", {"reason": state.get("escalation_reason", ""), "status": status})
     return {

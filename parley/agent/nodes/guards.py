@@ -8,7 +8,9 @@ The guardrails package plugs in here through ``AgentContext.guard`` (by default
 
 A redacted message replaces the turn's text, so personal data never reaches the LLM, the history or the
 logs. A reply that fails the output checks never reaches the customer: an LLM reply is regenerated from the
-turn's templates when they pass, otherwise the conversation goes to a person.
+turn's templates when they pass, otherwise the conversation goes to a person. Either block (a refused
+message, a reply that could not be made safe) opens the conversation's ``handover_escalation`` with the
+verdicts; a refused message keeps the conversation with the bot, an unsafe reply hands it over.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
+from parley.agent.nodes.escalate import request_person
 from parley.agent.state import AgentState
 
 __all__ = ["guard_input", "guard_output", "input_blocked"]
@@ -34,6 +37,11 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     update: dict[str, Any] = {"guardrails": {**state.get("guardrails", {}), "input": verdict}}
     if verdict.get("verdict") == "rewrite" and verdict.get("text"):
         update["text"] = verdict["text"]
+    if verdict.get("verdict") == "block":
+        reason = f"guardrail {verdict.get('rule', 'input')}"
+        update["approval_id"] = await request_person(
+            state, runtime.context, reason=reason, guardrails=update["guardrails"]
+        )
     return update
 
 
@@ -79,4 +87,8 @@ async def guard_output(state: AgentState, runtime: Runtime[AgentContext]) -> dic
         else:
             verdict = {**verdict, "reply": ctx.engine.templates.render("handoff", language)}
             update = {"status": "handed_over", "escalation_reason": f"guardrail {verdict['rule']}"}
-    return {**update, "guardrails": {**state.get("guardrails", {}), "output": verdict}}
+    guardrails = {**state.get("guardrails", {}), "output": verdict}
+    if update:
+        reason = update["escalation_reason"]
+        update["approval_id"] = await request_person(state, ctx, reason=reason, guardrails=guardrails)
+    return {**update, "guardrails": guardrails}

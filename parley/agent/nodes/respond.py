@@ -9,8 +9,9 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
+from parley.agent.nodes.escalate import request_person
 from parley.agent.state import AgentState
-from parley.hitl.outcome import outcome_reply
+from parley.hitl.outcome import decision_results, outcome_reply
 
 __all__ = ["HISTORY_TURNS", "respond", "respond_to_decision"]
 
@@ -55,11 +56,39 @@ async def _stream(ctx: AgentContext, reply: str) -> None:
         await ctx.emit("token", {"text": token})
 
 
+async def _guarded_outcome(
+    state: AgentState, ctx: AgentContext, decision: dict[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """The outcome message and the output guard's verdict on it.
+
+    A staff-written message that fails the checks gives way to the standard one; if that fails too, the
+    customer is told a colleague will answer and the conversation goes to a person.
+    """
+    guard = getattr(ctx, "guard", None)
+    reply = outcome_reply(decision)
+    if guard is None:
+        return reply, {"verdict": "pass", "checks": []}
+    calls = [{"result": result} for result in decision_results(decision)]
+    asked = state.get("text")
+    verdict = await guard.check_output(reply, {}, calls, user_message=asked)
+    if verdict["verdict"] == "block" and decision.get("customer_message"):
+        standard = outcome_reply({k: v for k, v in decision.items() if k != "customer_message"})
+        retry = await guard.check_output(standard, {}, calls, user_message=asked)
+        if retry["verdict"] != "block":
+            return retry.get("reply", standard), {**verdict, "verdict": "rewrite", "regenerated": retry}
+    if verdict["verdict"] == "block":
+        await request_person(
+            state, ctx, reason=f"guardrail {verdict['rule']}", guardrails={"output": verdict}
+        )
+        return ctx.engine.templates.render("handoff", state.get("language") or "en"), verdict
+    return verdict.get("reply", reply), verdict
+
+
 @timed("respond")
 async def respond_to_decision(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
-    """Tell the customer what a person decided; the conversation then carries on with the bot."""
+    """Tell the customer what a person decided, through the output guard; the bot then carries on."""
     decision = state.get("decision") or {}
-    reply = outcome_reply(decision)
+    reply, verdict = await _guarded_outcome(state, runtime.context, decision)
     await _stream(runtime.context, reply)
     memory = dict(state.get("memory") or {})
     effect = decision.get("effect") or {}
@@ -68,7 +97,8 @@ async def respond_to_decision(state: AgentState, runtime: Runtime[AgentContext])
     history = [*state.get("history", []), {"role": "agent", "text": reply}]
     return {
         "reply": reply,
-        "status": "answered",
+        "guardrails": {"output": verdict},
+        "status": "handed_over" if verdict["verdict"] == "block" else "answered",
         "escalation_reason": "",
         "approval_id": "",
         "history": history[-2 * HISTORY_TURNS :],
