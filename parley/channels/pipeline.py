@@ -78,8 +78,11 @@ class ChannelPipeline:
         async with self.agent.locks.hold(key):
             try:
                 received = await self._store(account, inbound)
-            except IntegrityError:  # a concurrent delivery of the same message won the insert
-                return Received(None, None, duplicate=True)
+            except IntegrityError:  # a redelivery, if the first delivery's receipt holds the unique key
+                seen = await self._receipt_id(account, inbound)
+                if seen is None:
+                    raise
+                return Received(seen, None, duplicate=True)
         if not self.schedule_turns:  # another process answers and delivers
             return received
         if received.answered and self.on_answered is not None:
@@ -90,15 +93,8 @@ class ChannelPipeline:
         return received
 
     async def _store(self, account: ChannelAccount, inbound: InboundMessage) -> Received:
+        """One transaction and one flush; a redelivery fails the receipt's unique constraint and stores nothing."""
         async with self.runtime.db.transaction(account.tenant_id) as session:
-            seen = await session.scalar(
-                select(InboundReceipt.id).where(
-                    InboundReceipt.account_id == account.id,
-                    InboundReceipt.external_message_id == inbound.external_message_id,
-                )
-            )
-            if seen is not None:
-                return Received(seen, None, duplicate=True)
             conversation_id, answered = None, False
             if inbound.should_answer:
                 conversation = await self._conversation(session, account, inbound)
@@ -123,6 +119,15 @@ class ChannelPipeline:
                 duplicate=False,
                 ignored_reason=inbound.ignored_reason,
                 answered=answered,
+            )
+
+    async def _receipt_id(self, account: ChannelAccount, inbound: InboundMessage) -> uuid.UUID | None:
+        async with self.runtime.db.session(account.tenant_id) as session:
+            return await session.scalar(
+                select(InboundReceipt.id).where(
+                    InboundReceipt.account_id == account.id,
+                    InboundReceipt.external_message_id == inbound.external_message_id,
+                )
             )
 
     async def _answer_command(
@@ -155,6 +160,7 @@ class ChannelPipeline:
         if conversation is not None and conversation.external_ids.get("account_id") == str(account.id):
             return conversation
         conversation = Conversation(
+            id=uuid.uuid4(),
             channel=account.channel,
             customer_id=(await _customer(session, inbound)).id,
             external_id=inbound.external_conversation_id,
@@ -165,7 +171,6 @@ class ChannelPipeline:
             status="open",
         )
         session.add(conversation)
-        await session.flush()
         return conversation
 
     def schedule(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> None:
@@ -306,5 +311,5 @@ async def _customer(session: AsyncSession, inbound: InboundMessage) -> Customer:
         notes=f"first contact on {inbound.channel}",
     )
     session.add(customer)
-    await session.flush()
+    await session.flush()  # before the conversation that refers to it (no ORM relationship orders them)
     return customer

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from parley.channels.accounts import AccountDirectory
 from parley.channels.email import parse_email
 from parley.channels.email_out import SmtpSender
 from parley.channels.imap import fetch_unseen, mark_seen, wait_for_mail
@@ -50,6 +51,7 @@ class ChannelWorker:
         self.runtime = agent.runtime
         self.answering = agent.runtime.settings.channel_answer_in_api if answering is None else answering
         self.pipeline = ChannelPipeline(agent, on_answered=self.kick, schedule_turns=self.answering)
+        self.accounts = AccountDirectory(agent.runtime.db)
         self.telegram = TelegramSender()
         self.outbox = Outbox(
             agent.runtime,

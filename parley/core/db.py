@@ -78,8 +78,11 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         ensure_sqlite_folder(url)
         kwargs: dict[str, Any] = {"echo": echo}
-        if self.is_sqlite:
+        if self.is_sqlite and parsed.database in (None, "", ":memory:"):
             kwargs["poolclass"] = NullPool
+        elif self.is_sqlite:
+            # Reused connections: opening one (a thread, the file, the pragmas) was half of a webhook's time.
+            kwargs.update(pool_size=5, max_overflow=10)
         else:
             kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from parley.agent.conversations import service as conversations
-from parley.api.deps import RuntimeDep, SessionDep, require
+from parley.api.deps import ChannelsDep, RuntimeDep, SessionDep, require
 from parley.api.envelope import ok
 from parley.channels.accounts import AccountSecrets, create_account, get_account, mask, update_account
 from parley.channels.models import ChannelAccount, InboundReceipt, OutboxMessage
@@ -89,10 +89,13 @@ async def list_accounts(actor: Reader, session: SessionDep, runtime: RuntimeDep)
 
 
 @router.post("/api/v1/channels", status_code=201, summary="Connect a channel account")
-async def connect(body: AccountIn, actor: Writer, session: SessionDep, runtime: RuntimeDep) -> dict[str, Any]:
+async def connect(
+    body: AccountIn, actor: Writer, session: SessionDep, runtime: RuntimeDep, channels: ChannelsDep
+) -> dict[str, Any]:
     """Stores the credentials encrypted; the answer shows them masked."""
     vault = AccountSecrets.from_settings(runtime.settings)
     row = await create_account(session, actor, vault=vault, **body.model_dump())
+    channels.accounts.forget()
     return ok(_account(row, vault))
 
 
@@ -108,11 +111,17 @@ async def read_account(
 
 @router.patch("/api/v1/channels/{channel_id}", summary="Change, enable or disable a channel account")
 async def change_account(
-    channel_id: uuid.UUID, body: AccountPatch, actor: Writer, session: SessionDep, runtime: RuntimeDep
+    channel_id: uuid.UUID,
+    body: AccountPatch,
+    actor: Writer,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    channels: ChannelsDep,
 ) -> dict[str, Any]:
-    """A disabled account's webhooks answer 404 and its replies are dead-lettered."""
+    """A disabled account's webhooks answer 404 (within seconds in other processes); its replies are dead-lettered."""
     vault = AccountSecrets.from_settings(runtime.settings)
     row = await update_account(session, actor, channel_id, vault=vault, **body.model_dump(exclude_unset=True))
+    channels.accounts.forget()
     return ok(_account(row, vault))
 
 

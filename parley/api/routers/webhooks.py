@@ -13,7 +13,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 
 from parley.api.deps import ChannelsDep, RuntimeDep
-from parley.channels.accounts import AccountSecrets, find_account
 from parley.channels.errors import InvalidChannelPayload
 from parley.channels.inbound import DeliveryStatusEvent
 from parley.channels.models import ChannelAccount
@@ -24,6 +23,7 @@ from parley.channels.twilio_whatsapp import (
     parse_form_body,
     parse_twilio_webhook,
 )
+from parley.channels.worker import ChannelWorker
 from parley.core.errors import AuthenticationFailed, NotFound
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
@@ -31,22 +31,23 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 _EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-async def _twilio_account(runtime: Any, form: dict[str, str], *, status_callback: bool) -> ChannelAccount:
+async def _twilio_account(
+    channels: ChannelWorker, form: dict[str, str], *, status_callback: bool
+) -> ChannelAccount:
     # Inbound messages name our number in To; status callbacks on our messages name it in From.
     address = form.get("From" if status_callback else "To", "")
-    async with runtime.db.system_session() as session:
-        account = await find_account(session, channel="whatsapp", address=address)
+    account = await channels.accounts.by_address("whatsapp", address)
     if account is None or not account.enabled:
         raise NotFound("no WhatsApp account for this number")
     return account
 
 
 async def _verified_twilio(
-    request: Request, runtime: Any, signature: str | None, *, status_callback: bool
+    request: Request, runtime: Any, channels: ChannelWorker, signature: str | None, *, status_callback: bool
 ) -> tuple[ChannelAccount, list[tuple[str, str]]]:
     pairs = parse_form_body(await request.body())
-    account = await _twilio_account(runtime, dict(pairs), status_callback=status_callback)
-    token = AccountSecrets.from_settings(runtime.settings).open(account).get("auth_token", "")
+    account = await _twilio_account(channels, dict(pairs), status_callback=status_callback)
+    token = channels.outbox.vault.open(account).get("auth_token", "")
     base = account.config.get("public_base_url") or runtime.settings.public_base_url
     verifier = TwilioSignatureVerifier(token or "-", public_base_url=base)
     if not verifier.verify(url=str(request.url), params=pairs, signature=signature):
@@ -62,7 +63,7 @@ async def whatsapp(
     signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER)] = None,
 ) -> Response:
     """Stores the message (or a status callback) and answers empty TwiML; the reply goes out by the outbox."""
-    account, pairs = await _verified_twilio(request, runtime, signature, status_callback=False)
+    account, pairs = await _verified_twilio(request, runtime, channels, signature, status_callback=False)
     parsed = parse_twilio_webhook(pairs, tenant_id=account.tenant_id, received_at=runtime.clock())
     if isinstance(parsed, DeliveryStatusEvent):
         await channels.outbox.apply_status(parsed)
@@ -79,7 +80,7 @@ async def whatsapp_status(
     signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER)] = None,
 ) -> Response:
     """Records queued, sent, delivered, read or failed on the outbox row of that message."""
-    _account, pairs = await _verified_twilio(request, runtime, signature, status_callback=True)
+    _account, pairs = await _verified_twilio(request, runtime, channels, signature, status_callback=True)
     parsed = parse_twilio_webhook(pairs, received_at=runtime.clock())
     if not isinstance(parsed, DeliveryStatusEvent):
         raise InvalidChannelPayload("not a status callback: no MessageStatus", field="MessageStatus")
@@ -96,11 +97,10 @@ async def telegram(
     secret: Annotated[str | None, Header(alias=SECRET_TOKEN_HEADER)] = None,
 ) -> dict[str, Any]:
     """Stores the update (or records why it is ignored) and answers at once."""
-    async with runtime.db.system_session() as session:
-        row = await session.get(ChannelAccount, account)
+    row = await channels.accounts.by_id(account)
     if row is None or row.channel != "telegram" or not row.enabled:
         raise NotFound("no such Telegram bot")
-    expected = AccountSecrets.from_settings(runtime.settings).open(row).get("webhook_secret", "")
+    expected = channels.outbox.vault.open(row).get("webhook_secret", "")
     if not verify_secret_token(secret, expected):
         raise AuthenticationFailed("wrong or missing secret token", code="AUTH_BAD_SIGNATURE")
     try:
