@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.agent.conversations.models import Message
@@ -29,6 +29,7 @@ __all__ = [
     "add_to_totals",
     "business_usage",
     "cost_of",
+    "cost_since",
 ]
 
 
@@ -135,6 +136,16 @@ def _summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+async def cost_since(session: AsyncSession, start: datetime) -> float:
+    """What the business's agent replies since ``start`` cost, summed by the database (one row back)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Message.metrics["cost"].as_float()), 0.0)).where(
+            Message.role == "agent", Message.created_at >= start
+        )
+    )
+    return float(total or 0.0)
 
 
 async def business_usage(

@@ -7,7 +7,6 @@ FastAPI; LangGraph stays behind :mod:`parley.agent.graph`.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import re
 import time
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from parley.agent.accounting import TokenUsage, add_to_totals, business_usage, cost_of
+from parley.agent.accounting import TokenUsage, add_to_totals, cost_of, cost_since
 from parley.agent.cache import CacheEntry, SemanticCache, SourceTracker, is_cacheable
 from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
@@ -398,12 +397,9 @@ class AgentService:
         """Whether the business's LLM cost today (UTC) has reached its ``maxDailyAICost``."""
         if thresholds is None:
             return False
-        today = self.runtime.clock().astimezone(UTC).date()
-        actor = agent_actor(tenant_id)
-        reader = dataclasses.replace(actor, scopes=actor.scopes | {"ai:read"})
+        midnight = self.runtime.clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
         async with self.runtime.db.session(tenant_id) as session:
-            usage = await business_usage(session, reader, start=today, end=today)
-        return usage.totals.cost >= thresholds.max_daily_ai_cost
+            return await cost_since(session, midnight) >= thresholds.max_daily_ai_cost
 
     # Human in the loop: resume after a decision, hand back after a takeover, suggest a reply to staff.
 
