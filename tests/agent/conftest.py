@@ -6,14 +6,18 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
 
 from parley.agent.conversations import service as conversations
+from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
 from parley.api.app import create_app
+from parley.core.settings import Settings
 from parley.demo.seed import seed_actor
+from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.runtime import Runtime
 from parley.tools.customers.schemas import CustomerCreate
 from parley.tools.customers.service import create_customer
@@ -99,3 +103,15 @@ async def agent_client(runtime: Runtime, agent: AgentService) -> AsyncIterator[h
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+def scripted_llm(runtime: Runtime, server: FakeOpenAIServer, data_dir: Path) -> LLMEngine:
+    """The LLM engine pointed at a scripted OpenAI-compatible server, on the test's database."""
+    settings = Settings(
+        environment="test",
+        database_url=runtime.settings.database_url,
+        data_dir=data_dir,
+        llm_base_url=server.base_url,
+        _env_file=None,
+    )
+    return LLMEngine.from_settings(settings)

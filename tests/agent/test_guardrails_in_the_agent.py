@@ -9,28 +9,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
-from parley.core.settings import Settings
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.identity.roles import Role
 from parley.runtime import Runtime
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.support.tenants import SeededTenants, login
 
 pytestmark = pytest.mark.backend("sqlite")
-
-
-def _llm(runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> LLMEngine:
-    settings = Settings(
-        environment="test",
-        database_url=runtime.settings.database_url,
-        data_dir=tmp_path,
-        llm_base_url=server.base_url,
-        _env_file=None,
-    )
-    return LLMEngine.from_settings(settings)
 
 
 def _understood(intent: str, **extra: object) -> dict:
@@ -84,7 +71,7 @@ async def test_a_reply_with_an_altered_number_never_reaches_the_customer(
         {"content": "We have 7000 pcs of BOLT-M8-40 in stock."},
     ]
     with FakeOpenAIServer(script) as server:
-        agent = AgentService(runtime, embedder=embedder, llm=_llm(runtime, server, tmp_path))
+        agent = AgentService(runtime, embedder=embedder, llm=scripted_llm(runtime, server, tmp_path))
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
         await agent.aclose()
@@ -105,7 +92,7 @@ async def test_personal_data_reaches_neither_the_llm_nor_the_logs(
     script = [_understood("greeting"), {"content": "Hello! How can I help?"}]
     text = "hi, I am carol.smith@example.org, call me on +44 20 7946 0958 or pay from DE89370400440532013000"
     with FakeOpenAIServer(script) as server:
-        agent = AgentService(runtime, embedder=embedder, llm=_llm(runtime, server, tmp_path))
+        agent = AgentService(runtime, embedder=embedder, llm=scripted_llm(runtime, server, tmp_path))
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, text)
         await agent.aclose()

@@ -11,9 +11,7 @@ import httpx
 import pytest
 
 from parley.agent.conversations import service as conversations
-from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
-from parley.core.settings import Settings
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.guardrails.settings import Thresholds
 from parley.hitl.thresholds import guard_actions
@@ -22,7 +20,7 @@ from parley.runtime import Runtime
 from parley.tools.agent_tools import langchain_tools
 from parley.tools.principal import agent_actor
 from parley.tools.registry import OPERATIONS
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.hitl.conftest import agent_messages
 from tests.support.tenants import SeededTenants, login
@@ -131,17 +129,6 @@ async def test_an_order_above_the_business_limit_waits_for_approval_and_is_place
     assert effect["kind"] == "operation" and effect["number"].startswith("ORD-")
 
 
-def _llm(runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path) -> LLMEngine:
-    settings = Settings(
-        environment="test",
-        database_url=runtime.settings.database_url,
-        data_dir=tmp_path,
-        llm_base_url=server.base_url,
-        _env_file=None,
-    )
-    return LLMEngine.from_settings(settings)
-
-
 async def _spent_today(runtime: Runtime, tenant_id: uuid.UUID, cost: float) -> None:
     conversation = await open_conversation(runtime, tenant_id)
     async with runtime.db.transaction(tenant_id) as session:
@@ -169,7 +156,7 @@ async def test_once_the_daily_ai_budget_is_spent_turns_use_the_offline_engine(
         {"content": "Hello! How can I help?"},
     ]
     with FakeOpenAIServer(script) as server:
-        agent = AgentService(runtime, embedder=embedder, llm=_llm(runtime, server, tmp_path))
+        agent = AgentService(runtime, embedder=embedder, llm=scripted_llm(runtime, server, tmp_path))
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, "hello")
         await agent.aclose()

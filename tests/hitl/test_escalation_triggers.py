@@ -9,13 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
-from parley.core.settings import Settings
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.identity.roles import Role
 from parley.runtime import Runtime
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.support.tenants import SeededTenants, login
 
@@ -76,14 +74,7 @@ async def test_a_reply_that_cannot_be_grounded_hands_over_with_one_request(
         {"content": "We have 7000 pcs of BOLT-M8-40 in stock."},
     ]
     with FakeOpenAIServer(script) as server:
-        settings = Settings(
-            environment="test",
-            database_url=runtime.settings.database_url,
-            data_dir=tmp_path,
-            llm_base_url=server.base_url,
-            _env_file=None,
-        )
-        agent = AgentService(runtime, embedder=embedder, llm=LLMEngine.from_settings(settings))
+        agent = AgentService(runtime, embedder=embedder, llm=scripted_llm(runtime, server, tmp_path))
         conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
         turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
         silent = await agent.handle_message(shop.tenant_id, conversation, "hello?")

@@ -14,8 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from parley.agent.intent.defaults import COMMERCE_INTENTS, load_training_set
-from parley.agent.offline.classifier import load_phrases
+from parley.agent.intent.defaults import COMMERCE_INTENTS, load_phrases, load_training_set
 from parley.core.actor import Actor
 from parley.core.audit import record_audit
 from parley.core.errors import NotFound

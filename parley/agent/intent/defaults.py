@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -21,6 +23,7 @@ __all__ = [
     "COMMERCE_INTENTS",
     "DEFAULT_TRAINING_FILE",
     "TrainingSet",
+    "load_phrases",
     "load_training_set",
     "train_default_classifier",
 ]
@@ -54,27 +57,35 @@ class TrainingSet:
     descriptions: Mapping[str, str]
 
 
+@lru_cache(maxsize=8)
+def _read(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def load_phrases(path: Path = DEFAULT_TRAINING_FILE) -> tuple[tuple[str, str, str], ...]:
+    """(text, intent, language) for every example phrase, out-of-scope ones included."""
+    raw = _read(path)
+    rows: list[tuple[str, str, str]] = []
+    for intent, spec in raw["intents"].items():
+        for language, phrases in spec["examples"].items():
+            rows.extend((str(p), intent, language) for p in phrases)
+    for language, phrases in (raw.get(OUT_OF_SCOPE) or {}).items():
+        rows.extend((str(p), OUT_OF_SCOPE, language) for p in phrases)
+    return tuple(rows)
+
+
 def load_training_set(
     path: Path = DEFAULT_TRAINING_FILE, *, languages: Sequence[str] | None = None
 ) -> TrainingSet:
     """Read a training file; ``languages`` (for example ``["en"]``) keeps only those phrases, None keeps all."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-
-    def pick(by_language: Mapping[str, list[str]]) -> list[str]:
-        return [
-            str(p)
-            for lang, phrases in by_language.items()
-            if languages is None or lang in languages
-            for p in phrases
-        ]
-
-    examples = tuple(
-        IntentExample(text, intent)
-        for intent, spec in raw["intents"].items()
-        for text in pick(spec["examples"])
-    )
-    descriptions = {intent: str(spec.get("description", "")) for intent, spec in raw["intents"].items()}
-    return TrainingSet(examples, tuple(pick(raw.get("out_of_scope", {}))), descriptions)
+    rows = [row for row in load_phrases(path) if languages is None or row[2] in languages]
+    examples = tuple(IntentExample(text, intent) for text, intent, _ in rows if intent != OUT_OF_SCOPE)
+    out_of_scope = tuple(text for text, intent, _ in rows if intent == OUT_OF_SCOPE)
+    descriptions = {
+        intent: str(spec.get("description", "")) for intent, spec in _read(path)["intents"].items()
+    }
+    return TrainingSet(examples, out_of_scope, descriptions)
 
 
 def train_default_classifier(

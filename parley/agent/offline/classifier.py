@@ -9,33 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from parley.agent.intent.classifier import IntentClassifier
+from parley.agent.intent.defaults import load_phrases
 from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
 
-__all__ = ["DEFAULT_PHRASES", "IntentModel", "load_phrases", "train_intents"]
-
-DEFAULT_PHRASES = Path(__file__).resolve().parent.parent / "intent" / "commerce.yaml"
-
-
-@lru_cache(maxsize=8)
-def load_phrases(path: Path = DEFAULT_PHRASES) -> tuple[tuple[str, str, str], ...]:
-    """(text, intent, language) for every example phrase, out-of-scope ones included."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    rows: list[tuple[str, str, str]] = []
-    for intent, spec in raw["intents"].items():
-        for language, phrases in spec["examples"].items():
-            rows.extend((str(p), intent, language) for p in phrases)
-    for language, phrases in (raw.get(OUT_OF_SCOPE) or {}).items():
-        rows.extend((str(p), OUT_OF_SCOPE, language) for p in phrases)
-    return tuple(rows)
-
+__all__ = ["IntentModel", "train_intents"]
 
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
