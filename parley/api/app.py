@@ -36,6 +36,7 @@ from parley.runtime import Runtime
 __all__ = ["ROUTERS", "api_routes", "create_app"]
 
 ROUTERS: tuple[APIRouter, ...] = (
+    webhooks.router,  # first: routes are matched in order, and provider webhooks are the hot path
     health.router,
     auth.router,
     admin.router,
@@ -45,7 +46,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     assistant.router,
     guardrails.router,
     webchat.router,
-    webhooks.router,
     channel_routes.router,
     hitl.router,
 )
