@@ -11,6 +11,7 @@ are answered with fixed texts (`parley.channels.commands`) while they are stored
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -66,6 +67,9 @@ class ChannelPipeline:
         self.schedule_turns = schedule_turns
         self._timers: dict[uuid.UUID, asyncio.Task[None]] = {}
         self._running: set[asyncio.Task[None]] = set()
+        # SQLite has one writer, and a writer that finds it busy sleeps in growing steps (1, 2, 5, 10, 15 ms
+        # ...) long after the lock is free: this process's webhooks queue here instead and go in turn.
+        self._writer = asyncio.Lock() if self.runtime.db.is_sqlite else contextlib.nullcontext()
 
     @property
     def window(self) -> timedelta:
@@ -77,7 +81,8 @@ class ChannelPipeline:
         key = f"channel:{account.id}:{inbound.external_conversation_id}"
         async with self.agent.locks.hold(key):
             try:
-                received = await self._store(account, inbound)
+                async with self._writer:
+                    received = await self._store(account, inbound)
             except IntegrityError:  # a redelivery, if the first delivery's receipt holds the unique key
                 seen = await self._receipt_id(account, inbound)
                 if seen is None:
