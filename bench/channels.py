@@ -11,8 +11,10 @@ private Debian dovecot for IMAP and aiosmtpd for SMTP (``parley/devtools/mail_se
 worker runs its loop (``channel_poll_s``), so e-mail arrives the way it does in production: appended to the
 mailbox, read by the IMAP poll. Every customer is a new sender, so no burst coalesces two of them.
 
-- ``ack.p95_ms``: WhatsApp and Telegram webhooks posted by ``--senders`` concurrent clients while the agent
-  answers the earlier ones in the same process. Baseline, same run: a handler that answers before it
+- ``ack.p95_ms``: WhatsApp and Telegram webhooks posted by ``--senders`` (6) concurrent clients, each posting
+  a new customer's message 50 ms after its previous one was acknowledged, ``--per-sender`` (40) each, while
+  ``parley channels work`` answers the earlier ones (far more arrive than it can answer, so it works
+  throughout). Baselines, same run: turns in the API process, and a handler that answers before it
   acknowledges (the POST, then ``ChannelPipeline.answer`` of that conversation, awaited).
 - ``inbound_per_s``: ``--messages`` customer messages, a third per channel, sent at once; messages
   acknowledged and stored per second (e-mail: stored by the IMAP poll), measured until the last is stored.
@@ -487,7 +489,12 @@ def print_report(result: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description="Measure the channels: acknowledgement, throughput, dedupe.")
     parser.add_argument("--senders", type=int, default=6, help="concurrent webhook clients")
-    parser.add_argument("--per-sender", type=int, default=10, help="new customers per client")
+    parser.add_argument(
+        "--per-sender",
+        type=int,
+        default=40,
+        help="new customers per client (6 x 40 = 240 webhooks: 60 were too few for a stable p95)",
+    )
     parser.add_argument("--messages", type=int, default=90, help="messages of the throughput part")
     parser.add_argument("--storm", type=int, default=10, help="customers per channel in the storm")
     args = parser.parse_args(argv)
