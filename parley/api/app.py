@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from parley import __version__
 from parley.agent.service import AgentService
+from parley.api.access_log import redact_access_log
 from parley.api.errors import install_error_handlers
 from parley.api.middleware import BodySizeLimit, RateLimit, RequestContext
 from parley.api.routers import (
@@ -75,6 +76,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()
         warming = asyncio.create_task(the_agent.warm_up()) if agent is None else None
         indexing = asyncio.create_task(the_runtime.knowledge.keep_fresh(settings.knowledge_sync_s))
         interval = settings.scheduled_jobs_interval
