@@ -105,7 +105,9 @@ async def agent_client(runtime: Runtime, agent: AgentService) -> AsyncIterator[h
         yield http
 
 
-def scripted_llm(runtime: Runtime, server: FakeOpenAIServer, data_dir: Path) -> LLMEngine:
+def scripted_llm(
+    runtime: Runtime, server: FakeOpenAIServer, data_dir: Path, **settings_: object
+) -> LLMEngine:
     """The LLM engine pointed at a scripted OpenAI-compatible server, on the test's database."""
     settings = Settings(
         environment="test",
@@ -113,5 +115,6 @@ def scripted_llm(runtime: Runtime, server: FakeOpenAIServer, data_dir: Path) -> 
         data_dir=data_dir,
         llm_base_url=server.base_url,
         _env_file=None,
+        **settings_,
     )
     return LLMEngine.from_settings(settings)

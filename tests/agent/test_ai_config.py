@@ -8,16 +8,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from parley.agent.llm.engine import LLMEngine
 from parley.agent.llm.profile import ProfileIn, put_config
 from parley.agent.service import AgentService
 from parley.core.audit import AuditEntry
-from parley.core.settings import Settings
 from parley.demo.seed import seed_actor
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.identity.roles import Role
 from parley.runtime import Runtime
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.support.tenants import SeededTenants, login
 
@@ -87,14 +85,7 @@ async def test_the_llm_is_sent_the_business_system_prompt_and_model(
         {"content": "Good day. How may I assist you?"},
     ]
     with FakeOpenAIServer(script) as server:
-        settings = Settings(
-            environment="test",
-            database_url=runtime.settings.database_url,
-            data_dir=tmp_path,
-            llm_base_url=server.base_url,
-            _env_file=None,
-        )
-        agent = AgentService(runtime, embedder=embedder, llm=LLMEngine.from_settings(settings))
+        agent = AgentService(runtime, embedder=embedder, llm=scripted_llm(runtime, server, tmp_path))
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, "hello")
         await agent.aclose()

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
-from parley.core.settings import Settings
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.runtime import Runtime
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 
 
@@ -18,15 +17,7 @@ def _understood(intent: str, **extra: object) -> dict:
 
 
 def _engine(runtime: Runtime, server: FakeOpenAIServer, tmp_path: Path, timeout: float = 5.0) -> LLMEngine:
-    settings = Settings(
-        environment="test",
-        database_url=runtime.settings.database_url,
-        data_dir=tmp_path,
-        llm_base_url=server.base_url,
-        llm_timeout_s=timeout,
-        _env_file=None,
-    )
-    return LLMEngine.from_settings(settings)
+    return scripted_llm(runtime, server, tmp_path, llm_timeout_s=timeout)
 
 
 async def _agent(runtime: Runtime, engine: LLMEngine, embedder: HashingEmbedder) -> AgentService:

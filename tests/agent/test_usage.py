@@ -8,13 +8,11 @@ import httpx
 import pytest
 
 from parley.agent.accounting import TokenUsage, cost_of
-from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
-from parley.core.settings import Settings
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.identity.roles import Role
 from parley.runtime import Runtime
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.support.tenants import SeededTenants, login
 
@@ -63,15 +61,8 @@ async def test_llm_turns_record_the_endpoints_token_usage_and_its_cost(
         },
     ]
     with FakeOpenAIServer(script) as server:
-        settings = Settings(
-            environment="test",
-            database_url=runtime.settings.database_url,
-            data_dir=tmp_path,
-            llm_base_url=server.base_url,
-            llm_model="gpt-4o-mini",
-            _env_file=None,
-        )
-        agent = AgentService(runtime, embedder=embedder, llm=LLMEngine.from_settings(settings))
+        llm = scripted_llm(runtime, server, tmp_path, llm_model="gpt-4o-mini")
+        agent = AgentService(runtime, embedder=embedder, llm=llm)
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, "hi")
         await agent.aclose()

@@ -103,6 +103,12 @@ def _inbound(sid: str, text: str) -> dict[str, str]:
     }
 
 
+async def _outbox_row(runtime: Runtime, tenants: SeededTenants) -> OutboxMessage | None:
+    """The demo business's one outbox row."""
+    async with runtime.db.session(tenants.demo_id) as session:
+        return await session.scalar(select(OutboxMessage))
+
+
 async def _settle(app: FastAPI) -> ChannelWorker:
     worker: ChannelWorker = app.state.channels
     await worker.drain()
@@ -126,8 +132,7 @@ async def test_a_whatsapp_message_delivered_three_times_is_answered_once_and_tra
     sent = twilio.sent[0]
     assert (sent["To"], sent["From"]) == (CUSTOMER, OUR_NUMBER)
     assert sent["StatusCallback"].endswith("/api/v1/webhooks/whatsapp/status")
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and row.status == "queued"
 
     for status in ("sent", "read", "delivered"):  # a late 'delivered' must not undo 'read'
@@ -135,8 +140,7 @@ async def test_a_whatsapp_message_delivered_three_times_is_answered_once_and_tra
         url = WHATSAPP_URL + "/status"
         response = await http.post(url, data=callback, headers=_signed(callback, url))
         assert response.status_code == 204
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and row.status == "read"
     assert [entry["status"] for entry in row.history][-3:] == ["sent", "read", "delivered"]
 
@@ -166,13 +170,11 @@ async def test_the_outbox_retries_after_a_provider_500_and_dead_letters_after_th
     form = _inbound("SM" + "c" * 32, "Do you ship to Canada?")
     await http.post("/api/v1/webhooks/whatsapp", data=form, headers=_signed(form))
     worker = await _settle(app)
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and (row.status, row.attempts) == ("retry", 1)
     clock.advance(seconds=1)
     await worker.flush()
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and (row.status, row.attempts) == ("queued", 2)
     assert len(twilio.sent) == 1
 
@@ -204,15 +206,13 @@ async def test_a_reply_twilio_created_but_whose_answer_was_lost_is_not_sent_twic
     form = _inbound("SM" + "e" * 32, "Do you ship to Chile?")
     await http.post("/api/v1/webhooks/whatsapp", data=form, headers=_signed(form))
     worker = await _settle(app)
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and (row.status, row.attempts) == ("retry", 1)
     assert len(twilio.created) == 1
 
     clock.advance(seconds=1)
     await worker.flush()
-    async with runtime.db.session(tenants.demo_id) as session:
-        row = await session.scalar(select(OutboxMessage))
+    row = await _outbox_row(runtime, tenants)
     assert row is not None and (row.status, row.attempts) == ("queued", 2)
     assert row.provider_message_id == twilio.created[0]["sid"]
     assert len(twilio.created) == 1
