@@ -101,6 +101,7 @@
     lastId = message.id;
     if (message.role === "agent" && writing) {
       writing.textContent = message.text;
+      writing.classList.remove("writing");
       writing = null;
     } else {
       bubble(message.role === "staff" ? "agent staff" : message.role, message.text);
@@ -113,7 +114,7 @@
     source = new EventSource(url);
     source.addEventListener("token", function (event) {
       var chunk = JSON.parse(event.data).text;
-      if (!writing) { writing = bubble("agent", ""); }
+      if (!writing) { writing = bubble("agent writing", ""); }
       writing.textContent += chunk;
       log.scrollTop = log.scrollHeight;
     });
