@@ -33,6 +33,7 @@ __all__ = ["ToolFacts", "check_grounding", "collect_facts", "ungrounded_mentions
 
 _NUMBER_IN_STRING = re.compile(rf"(?<!\d)(?:{NUM})")
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass
@@ -46,11 +47,13 @@ class ToolFacts:
 
     def add_text(self, text: str) -> None:
         """Take the dates and every reading of every number in a string."""
+        self.currencies.update(code for symbol, code in _CURRENCY_SYMBOLS.items() if symbol in text)
+        if not _DIGIT.search(text):  # most strings of a tool result (names, units, statuses) hold no number
+            return
         for _, _, readings in parse_dates(text):
             self.dates.update(readings)
         for match in _NUMBER_IN_STRING.finditer(text):
             self.numbers += [value for value, _ in parse_number(match.group())]
-        self.currencies.update(code for symbol, code in _CURRENCY_SYMBOLS.items() if symbol in text)
 
 
 def collect_facts(tool_results: Iterable[Any]) -> ToolFacts:

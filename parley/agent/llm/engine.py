@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from parley.agent.accounting import TokenUsage
 from parley.agent.llm.profile import INTENT_TOOLS, BusinessProfile, system_prompt
 
-__all__ = ["LLMEngine", "LLMUnavailable", "Understood"]
+__all__ = ["LLMEngine", "LLMUnavailable", "Understood", "openai_tool"]
 
 Intent = Literal[
     "greeting", "product_question", "price_quote", "stock_check", "place_order", "order_status",
@@ -49,16 +49,43 @@ class Understood(BaseModel):
         return found
 
 
+_TOOL_SCHEMAS: dict[tuple[str, str, type], dict[str, Any]] = {}
+
+
+def openai_tool(tool: Any) -> dict[str, Any]:
+    """The tool's OpenAI schema, converted once per operation rather than once per model call.
+
+    A turn builds its tools afresh (they are bound to its actor), and converting a new tool object runs
+    pydantic's JSON-schema generation again: about 6 ms for an intent's four tools, on every turn.
+    """
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    schema = tool.args_schema
+    if not isinstance(schema, type):
+        return convert_to_openai_tool(tool)
+    key = (tool.name, tool.description, schema)
+    if key not in _TOOL_SCHEMAS:
+        _TOOL_SCHEMAS[key] = convert_to_openai_tool(tool)
+    return _TOOL_SCHEMAS[key]
+
+
 class LLMEngine:
     """One chat model for every business; the profile gives each its voice, ``usage`` counts the tokens."""
 
     def __init__(
-        self, model: Any, *, profile: BusinessProfile | None = None, max_invalid_calls: int = 1
+        self,
+        model: Any,
+        *,
+        profile: BusinessProfile | None = None,
+        max_invalid_calls: int = 1,
+        understanders: dict[str | None, Any] | None = None,
     ) -> None:
         self.model = model
         self.profile = profile or BusinessProfile()
         self.max_invalid_calls = max_invalid_calls
         self.usage = TokenUsage()
+        # The structured-output runnable per model name, shared by the engines of every turn.
+        self._understanders = {} if understanders is None else understanders
 
     @property
     def model_name(self) -> str | None:
@@ -73,7 +100,12 @@ class LLMEngine:
         model = self.model
         if profile.llm_model and self.model_name not in (None, profile.llm_model):
             model = model.model_copy(update={"model_name": profile.llm_model})
-        return LLMEngine(model, profile=profile, max_invalid_calls=self.max_invalid_calls)
+        return LLMEngine(
+            model,
+            profile=profile,
+            max_invalid_calls=self.max_invalid_calls,
+            understanders=self._understanders,
+        )
 
     @classmethod
     def from_settings(cls, settings: Any, *, profile: BusinessProfile | None = None) -> LLMEngine:
@@ -116,10 +148,11 @@ class LLMEngine:
     async def understand(self, state: dict[str, Any], _ctx: Any) -> Understood:
         """Intent and entities through structured output (a function call the client validates)."""
         try:
-            structured = self.model.with_structured_output(
-                Understood, method="function_calling", include_raw=True
-            )
-            answer = await structured.ainvoke(self._history(state))
+            if self.model_name not in self._understanders:
+                self._understanders[self.model_name] = self.model.with_structured_output(
+                    Understood, method="function_calling", include_raw=True
+                )
+            answer = await self._understanders[self.model_name].ainvoke(self._history(state))
         except Exception as exc:
             raise LLMUnavailable(f"intent: {type(exc).__name__}: {exc}") from exc
         self.usage.add(answer.get("raw"))
@@ -135,7 +168,7 @@ class LLMEngine:
         allowed = [
             ctx.tools.tools[name] for name in INTENT_TOOLS.get(state["intent"], ()) if ctx.tools.has(name)
         ]
-        model = self.model.bind_tools(allowed) if allowed else self.model
+        model = self.model.bind_tools([openai_tool(tool) for tool in allowed]) if allowed else self.model
         messages = self._history(state)
         invalid = 0
         while True:
