@@ -249,18 +249,14 @@ def _summary(values: list[float]) -> dict[str, float]:
 def _where(turn_ms: float, metrics: dict[str, Any], model_ms: float = 0.0) -> dict[str, float]:
     """Where a turn's time went: the model, the graph's nodes (without the model), the graph's plumbing
     (checkpointer, compiling, checkpoint writes, guard set-up) and the service around the graph (storing the
-    message and the reply, the lock, loading the conversation). The embedding runs in a thread while the
-    message is stored, so it is reported on its own and is not part of the sum."""
-    latency = dict(metrics.get("latency_ms") or {})
-    embed = latency.pop("embed", 0.0)
-    nodes = sum(latency.values())
+    message and the reply, the lock, loading the conversation)."""
+    nodes = sum((metrics.get("latency_ms") or {}).values())
     total = metrics.get("total_ms", nodes)
     return {
         "model": model_ms,
         "nodes_without_model": nodes - model_ms,
         "graph_plumbing": total - nodes,
         "service_around_graph": turn_ms - total,
-        "embedding_overlapped": embed,
     }
 
 

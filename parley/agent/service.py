@@ -154,35 +154,22 @@ class AgentService:
     async def handle_message(
         self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, text: str, *, emit: Emit | None = None
     ) -> TurnOut:
-        """Store a customer message and answer it after any turn already running in the conversation.
-
-        The message is embedded in a worker thread while it is stored and the conversation is loaded, so
-        the database work and the model's forward pass overlap instead of adding up.
-        """
+        """Store a customer message and answer it after any turn already running in the conversation."""
         db = self.runtime.db
-        embedding = asyncio.ensure_future(self._embed(text))
-        try:
-            async with (
-                self.locks.hold(f"{conversation_id}:append"),
-                db.transaction(tenant_id) as session,
-            ):
-                conversation = await conversations.get_conversation(session, conversation_id)
-                if conversation.status == "closed":
-                    raise BusinessRuleViolated("the conversation is closed", code="BIZ_CONVERSATION_CLOSED")
-                message = await conversations.add_message(
-                    session,
-                    conversation,
-                    role="customer",
-                    text=text,
-                    now=self.runtime.clock(),
-                    status="queued",
-                )
-            async with self.locks.hold(str(conversation_id)):
-                return await self._turn(
-                    tenant_id, conversation_id, message.id, text, emit, embedding=embedding
-                )
-        finally:
-            embedding.cancel()  # a no-op once the turn has it; otherwise nobody is waiting for the vector
+        async with self.locks.hold(f"{conversation_id}:append"), db.transaction(tenant_id) as session:
+            conversation = await conversations.get_conversation(session, conversation_id)
+            if conversation.status == "closed":
+                raise BusinessRuleViolated("the conversation is closed", code="BIZ_CONVERSATION_CLOSED")
+            message = await conversations.add_message(
+                session,
+                conversation,
+                role="customer",
+                text=text,
+                now=self.runtime.clock(),
+                status="queued",
+            )
+        async with self.locks.hold(str(conversation_id)):
+            return await self._turn(tenant_id, conversation_id, message.id, text, emit)
 
     async def regenerate(
         self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, emit: Emit | None = None
@@ -206,10 +193,8 @@ class AgentService:
         emit: Emit | None,
         *,
         fresh: bool = False,
-        embedding: asyncio.Future[tuple[Any, float]] | None = None,
     ) -> TurnOut:
         db = self.runtime.db
-        embedding = embedding or asyncio.ensure_future(self._embed(text))
         async with db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
             profile = await load_profile(session, tenant_id)
@@ -226,11 +211,10 @@ class AgentService:
             await self.events.publish(str(conversation_id), event, data)
 
         if status_before in BOT_SILENT:  # staff has it, or it waits for a decision: the bot says nothing
-            embedding.cancel()
             result: dict[str, Any] = {"reply": "", "status": status_before, "metrics": {}}
         else:
             try:
-                result = await self._answer(turn, templates, send, embedding)
+                result = await self._answer(turn, templates, send)
             except Exception:  # never drop the customer: hand over with a reply instead of an error
                 _log.exception("turn failed in conversation %s", conversation_id)
                 language = conversation.language or "en"
@@ -280,16 +264,7 @@ class AgentService:
         await send("message", out.model_dump(mode="json"))
         return out
 
-    async def _embed(self, text: str) -> tuple[Any, float]:
-        """The message's vector, and how long the model took to compute it (in milliseconds)."""
-        embedder = await self.embedder()
-        started = time.perf_counter()
-        vector = (await asyncio.to_thread(embedder.embed, [text]))[0]
-        return vector, _ms(started)
-
-    async def _answer(
-        self, turn: _Turn, templates: Any, send: Emit, embedding: asyncio.Future[tuple[Any, float]]
-    ) -> dict[str, Any]:
+    async def _answer(self, turn: _Turn, templates: Any, send: Emit) -> dict[str, Any]:
         """Answer a turn and measure it: tokens, cost, latency per step, whether the cache answered.
 
         The message is embedded once; a question close to an answered FAQ gets the cached answer, anything
@@ -297,7 +272,8 @@ class AgentService:
         """
         started = time.perf_counter()
         embedder = await self.embedder()
-        vector, embed_ms = await embedding
+        vector = (await asyncio.to_thread(embedder.embed, [turn.text]))[0]
+        embed_ms = _ms(started)
         guard = (
             await self.guard.for_turn(turn.tenant_id, turn.conversation_id, embedder=embedder)
             if self.guard is not None
