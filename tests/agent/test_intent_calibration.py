@@ -1,10 +1,11 @@
-"""How the out-of-scope threshold is chosen, on hand-made scores (no model needed)."""
+"""How the confidence is scored and the out-of-scope threshold chosen, on hand-made scores (no model needed)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from parley.agent.intent import choose_threshold
+from parley.agent.intent import choose_threshold, combine_scores
 from parley.agent.intent.calibration import rejection_quantile_threshold
 from parley.agent.intent.crossval import fold_assignment
 
@@ -43,3 +44,14 @@ def test_folds_hold_out_every_intent_evenly_and_repeatably() -> None:
     for k in range(5):
         held = [label for label, fold in zip(labels, folds, strict=True) if fold == k]
         assert held.count("a") == 1 and held.count("b") == 2
+
+
+def test_the_confidence_weighs_an_intent_against_out_of_scope_not_against_the_other_intents() -> None:
+    # Columns: two intents, then the trained out-of-scope class.
+    logits = np.array([[3.0, 3.0, 1.0], [3.0, -5.0, 1.0], [1.0, 0.0, 1.0], [1.0, 0.0, 1.0]])
+    nearest = np.array([1.0, 1.0, 1.0, 0.5])
+    confidence = combine_scores(logits, nearest, n_intents=2, temperature=2.0, similarity_power=2.0)
+    assert confidence[0, 0] == confidence[1, 0]  # a close second intent costs the first nothing
+    assert confidence[0, 0] == pytest.approx(1 / (1 + np.exp(-1.0)))
+    assert confidence[2, 0] == pytest.approx(0.5)  # tied with out-of-scope: even odds
+    assert confidence[3, 0] == pytest.approx(0.2)  # odds 1 x 0.5 ** 2

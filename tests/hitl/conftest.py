@@ -28,7 +28,7 @@ class Paused:
 
 
 async def ask_for_a_discount(
-    runtime: Runtime, agent: AgentService, shop: Shop, text: str = "give me 20% off 40 plates"
+    runtime: Runtime, agent: AgentService, shop: Shop, text: str = "give me a 20% discount on 40 plates"
 ) -> tuple[uuid.UUID, str]:
     """A bronze customer's conversation asking for more than the agent may give; the turn's reply."""
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)

@@ -114,7 +114,7 @@ async def test_the_demo_shop_discount_example_is_approved_by_a_manager_and_answe
     async with runtime.db.session(demo_shop.demo_id) as session:
         bronze = await session.scalar(select(Customer.id).where(Customer.tier == "bronze").limit(1))
     conversation = await open_conversation(runtime, demo_shop.demo_id, bronze)
-    turn = await agent.handle_message(demo_shop.demo_id, conversation, "give me 20% off 40 plates")
+    turn = await agent.handle_message(demo_shop.demo_id, conversation, "give me a 20% discount on 40 plates")
     assert turn.status == "approval_required"
     manager = await login(agent_client, demo_shop.emails[Role.SALES_MANAGER])
     [approval] = (

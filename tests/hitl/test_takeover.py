@@ -44,7 +44,7 @@ async def test_a_taken_over_conversation_is_answered_by_staff_and_handed_back(
     assert back.json()["data"]["status"] == "open"
     history = (await agent.state(conversation))["history"]
     assert history[-1] == {"role": "staff", "text": "Yes, 5000 on the shelf."}
-    again = await agent.handle_message(shop.tenant_id, conversation, "and BRG-6204-2RS?")
+    again = await agent.handle_message(shop.tenant_id, conversation, "is BRG-6204-2RS in stock?")
     assert again.status == "answered" and again.response
 
 

@@ -50,10 +50,11 @@ THRESHOLD_CONFIDENCE = 0.5
 def _confidence(score: float, threshold: float) -> float:
     """Map the classifier's score onto [0, 1) so that its threshold lands on 0.5.
 
-    The classifier's score (softmax x nearest-phrase similarity) is only comparable within one model; an
-    accepted 13-intent message often scores 0.2. The agent counts a confidence below its
-    ``low_confidence`` (0.45) as a miss, so the score is rescaled monotonically: every accepted message
-    reports at least 0.5, every rejected one less, and the order of the alternatives is unchanged.
+    The classifier's score (the logit gap to out-of-scope, discounted by nearest-phrase similarity) is only
+    comparable within one model: the default commerce model's threshold sits near 0.2. The agent counts a
+    confidence below its ``low_confidence`` (0.45) as a miss, so the score is rescaled monotonically: every
+    accepted message reports at least 0.5, every rejected one less, and the order of the alternatives is
+    unchanged.
     """
     if threshold <= 0.0:
         return min(max(score, 0.0), 1.0)
