@@ -174,11 +174,8 @@ def run_injection(sets, vecs, embedder_for_topics) -> list[dict]:
     return rows
 
 
-def measure_latency(sets, *, samples: int, seed: int) -> dict:
-    """Per message: embed it alone with the shared embedder, then run the detector on the vector."""
-    from parley.knowledge.embeddings import get_embedder
-
-    embedder = get_embedder()
+def measure_latency(sets, embedder, *, samples: int, seed: int) -> dict:
+    """Per message: embed it alone with the given embedder, then run the detector on the vector."""
     detector = InjectionDetector()
     pool = [r.text for k in ("attacks", "benign", "notinject") for r in sets[k]]
     texts = random.Random(seed).sample(pool, min(samples, len(pool)))
@@ -206,6 +203,7 @@ def measure_latency(sets, *, samples: int, seed: int) -> dict:
         "short_messages": {"n": len(short), "p50_ms": pct(short, 50), "p95_ms": pct(short, 95)},
         "detector_only_p95_ms": pct(detector_only, 95),
         "median_chars": statistics.median(lengths),
+        "embedder": type(embedder).__name__,
     }
 
 
@@ -646,13 +644,14 @@ def print_report(result: dict) -> None:
     for k, v in head["by_source"].items():
         src.add_row(k, f"{v['rate']:.3f}", str(v["n"]))
     console.print(src)
-    lat = d["injection"]["latency"]
-    console.print(
-        f"Latency per message (embed + detect, {lat['samples']} messages, torch threads {d['torch_threads']}): "
-        f"p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms; "
-        f"messages <= 300 chars: p95 {lat['short_messages']['p95_ms']:.1f} ms; "
-        f"detector alone p95 {lat['detector_only_p95_ms']:.3f} ms"
-    )
+    for key in ("latency", "latency_pytorch_baseline"):
+        lat = d["injection"][key]
+        console.print(
+            f"Latency per message, {lat['embedder']} (embed + detect, {lat['samples']} messages): "
+            f"p50 {lat['p50_ms']:.1f} ms, p95 {lat['p95_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms; "
+            f"messages <= 300 chars: p95 {lat['short_messages']['p95_ms']:.1f} ms; "
+            f"detector alone p95 {lat['detector_only_p95_ms']:.3f} ms"
+        )
     for point, ind in d["indirect"].items():
         console.print(
             f"Indirect injection, {point} (BIPIA email test, {ind['n']['attacked_documents']} attacked documents): "
@@ -689,7 +688,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Benchmark Parley's guardrails.")
     parser.add_argument("--latency-samples", type=int, default=300)
     parser.add_argument("--grounding-replies", type=int, default=400)
-    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads while timing")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -699,11 +697,14 @@ def main(argv: list[str] | None = None) -> dict:
     leaked = sum(normalise(r.text) in test_keys for r in sets["train"])
     vecs = {k: embed([r.text for r in v]) for k, v in sets.items()}
 
-    import torch
+    from parley.knowledge.embeddings import SentenceTransformerEmbedder, get_embedder
 
-    torch.set_num_threads(args.threads)
     rows = run_injection(sets, vecs, LazyEmbedder())
-    latency = measure_latency(sets, samples=args.latency_samples, seed=args.seed)
+    # The shared embedder (ONNX Runtime) and, in the same run, PyTorch through sentence-transformers.
+    latency = measure_latency(sets, get_embedder(), samples=args.latency_samples, seed=args.seed)
+    pytorch = measure_latency(
+        sets, SentenceTransformerEmbedder(), samples=args.latency_samples, seed=args.seed
+    )
     indirect = run_indirect()
     grounding = run_grounding(args.grounding_replies, args.seed)
     head = next(r for r in rows if "headline" in r["name"])
@@ -717,7 +718,6 @@ def main(argv: list[str] | None = None) -> dict:
         "details": {
             "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "seconds": None,
-            "torch_threads": args.threads,
             "injection": {
                 "headline": head["name"],
                 "held_out": {
@@ -729,6 +729,7 @@ def main(argv: list[str] | None = None) -> dict:
                 "model_meta": load_injection_model().meta,
                 "rows": rows,
                 "latency": latency,
+                "latency_pytorch_baseline": pytorch,
             },
             "indirect": indirect,
             "grounding": grounding,

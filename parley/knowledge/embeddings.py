@@ -1,14 +1,16 @@
 """Sentence embeddings shared by intent detection, retrieval, the semantic cache and guardrails.
 
 A turn embeds the customer's message once and passes the vector to every step that needs it, so the
-model is loaded once per process (it costs about 11 s cold) and kept behind :func:`get_embedder`.
+model is loaded once per process and kept behind :func:`get_embedder`.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -16,6 +18,8 @@ import numpy as np
 __all__ = ["DEFAULT_EMBEDDING_MODEL", "Embedder", "SentenceTransformerEmbedder", "get_embedder"]
 
 DEFAULT_EMBEDDING_MODEL = "packaged:all-MiniLM-L6-v2"
+
+_log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -71,5 +75,16 @@ class SentenceTransformerEmbedder:
 
 @lru_cache(maxsize=4)
 def get_embedder(model_name: str = DEFAULT_EMBEDDING_MODEL) -> Embedder:
-    """The process-wide embedder for a model name, loaded on first use."""
+    """The process-wide embedder for a model name, loaded on first use.
+
+    The packaged model runs on ONNX Runtime (same vectors, less time per message); if that cannot be set
+    up, PyTorch through sentence-transformers serves instead, so the agent still starts.
+    """
+    if model_name == DEFAULT_EMBEDDING_MODEL:
+        try:
+            from parley.knowledge.onnx_embedder import OnnxEmbedder
+
+            return OnnxEmbedder(model_name, Path(_resolve_model_path(model_name)))
+        except Exception:
+            _log.warning("ONNX Runtime is not usable for %s; using PyTorch", model_name, exc_info=True)
     return SentenceTransformerEmbedder(model_name)
