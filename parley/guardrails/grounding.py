@@ -3,7 +3,8 @@
 A model that invents a total or rounds a price the wrong way costs the business real money, so a reply is
 blocked when it states a number that no tool result of the same turn contains. Tool results are JSON-like
 (dicts, lists, strings, numbers); every number and date in them counts, including those inside strings
-("3-5 business days", "Hex bolt M8x40"), and the length of each list (so "your 3 order lines" is fine).
+("3-5 business days", "Hex bolt M8x40"), and the length of each list (so "your 3 order lines" is fine);
+identifiers (UUIDs) do not: their digits are no figure a reply may quote.
 
 Policy for ordinary words: bare integers up to ``small_integer_limit`` with no unit, currency or percent
 sign ("step 2", "one of 3 options") are not claims, and neither is a quantity of exactly one ("1 item").
@@ -14,8 +15,10 @@ pcs"), but never prices or percentages: a model must not repeat a price the cust
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from parley.guardrails.numbers import (
@@ -34,6 +37,7 @@ __all__ = ["ToolFacts", "check_grounding", "collect_facts", "ungrounded_mentions
 _NUMBER_IN_STRING = re.compile(rf"(?<!\d)(?:{NUM})")
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _DIGIT = re.compile(r"\d")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 @dataclass
@@ -47,13 +51,27 @@ class ToolFacts:
 
     def add_text(self, text: str) -> None:
         """Take the dates and every reading of every number in a string."""
-        self.currencies.update(code for symbol, code in _CURRENCY_SYMBOLS.items() if symbol in text)
-        if not _DIGIT.search(text):  # most strings of a tool result (names, units, statuses) hold no number
-            return
-        for _, _, readings in parse_dates(text):
-            self.dates.update(readings)
-        for match in _NUMBER_IN_STRING.finditer(text):
-            self.numbers += [value for value, _ in parse_number(match.group())]
+        dates, numbers, currencies = _text_facts(text)
+        self.dates.update(dates)
+        self.numbers += numbers
+        self.currencies.update(currencies)
+
+
+@lru_cache(maxsize=8192)
+def _text_facts(text: str) -> tuple[tuple[DateValue, ...], tuple[float, ...], tuple[str, ...]]:
+    """The dates, number readings and currency symbols of one string of a tool result.
+
+    Cached: the same catalog strings (names, descriptions, prices, timestamps) come back turn after turn,
+    and reading them again took about 10 ms of a turn that searched the catalog.
+    """
+    currencies = tuple(code for symbol, code in _CURRENCY_SYMBOLS.items() if symbol in text)
+    if not _DIGIT.search(text):  # most strings of a tool result (names, units, statuses) hold no number
+        return (), (), currencies
+    dates = tuple(reading for _, _, readings in parse_dates(text) for reading in readings)
+    numbers = tuple(
+        value for match in _NUMBER_IN_STRING.finditer(text) for value, _ in parse_number(match.group())
+    )
+    return dates, numbers, currencies
 
 
 def collect_facts(tool_results: Iterable[Any]) -> ToolFacts:
@@ -66,6 +84,8 @@ def collect_facts(tool_results: Iterable[Any]) -> ToolFacts:
         if isinstance(value, int | float):
             facts.numbers.append(float(value))
         elif isinstance(value, str):
+            if _UUID.fullmatch(value):  # an identifier: its digits are no number a reply may cite
+                return
             facts.add_text(value)
             if "currency" in key.lower() and re.fullmatch(r"[A-Za-z]{3}", value.strip()):
                 facts.currencies.add(value.strip().upper())
@@ -76,7 +96,7 @@ def collect_facts(tool_results: Iterable[Any]) -> ToolFacts:
             facts.counts.add(len(value))
             for item in value:
                 walk(item, key)
-        else:  # dates, Decimals, UUIDs...
+        elif not isinstance(value, uuid.UUID):  # dates, Decimals...
             facts.add_text(str(value))
 
     for result in tool_results:

@@ -79,6 +79,13 @@ def test_a_price_in_another_currency_is_ungrounded():
     assert "EUR" in verdict.details["ungrounded"][0]["reason"]
 
 
+def test_digits_inside_an_identifier_ground_nothing():
+    product = {"id": "2c3b1f4d-0512-4d7c-8b6a-aa00bb00cc00", "name": "Collet ER32", "price": 18.5}
+    assert check_grounding("The collet costs 18.50 EUR.", [product, {"currency": "EUR"}]).action == Action.PASS
+    verdict = check_grounding("We have 512 in stock.", [product])
+    assert [u["text"] for u in verdict.details["ungrounded"]] == ["512 in stock"]
+
+
 def test_small_bare_integers_are_ordinary_words_up_to_the_limit():
     reply = "There are 6 ways to pay and 17 colours to choose from."
     assert [u["text"] for u in check_grounding(reply, [QUOTE]).details["ungrounded"]] == ["17"]
