@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +60,9 @@ def _export(model_dir: Path, target: Path) -> None:
     import torch
     from onnxruntime.transformers.optimizer import optimize_model
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()
     model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
 
     class Encoder(torch.nn.Module):
@@ -81,7 +86,8 @@ def _export(model_dir: Path, target: Path) -> None:
     try:
         # The TorchScript exporter (pinned torch) warns that it is deprecated, and the tracer warns about
         # shape checks it freezes; the export is verified against sentence-transformers in the tests instead.
-        with torch.no_grad(), warnings.catch_warnings():
+        # The optimizer logs every fusion at INFO: noise in the server's log on its first start.
+        with torch.no_grad(), warnings.catch_warnings(), _quiet_logs():
             warnings.simplefilter("ignore")
             torch.onnx.export(
                 Encoder(),
@@ -104,6 +110,15 @@ def _export(model_dir: Path, target: Path) -> None:
     finally:
         traced.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
+
+
+@contextmanager
+def _quiet_logs() -> Iterator[None]:
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 class OnnxEmbedder:
