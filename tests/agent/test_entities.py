@@ -17,6 +17,15 @@ from parley.agent.offline.templates import Templates
         ("AL-6061 x40", 40),
         ("12x of those", 12),
         ("10 mm plate", None),
+        ("how much for 5 EM-C06-2F?", 5),
+        ("price for 12 boxes of HB-M8x40-88Z please", 12),
+        ("quote me 3 CL-20L cans", 3),
+        ("what would 100 of them cost?", 100),
+        ("what's the price of BR-6305-ZZ? I need 4", 4),
+        ("and for 25?", 25),
+        ("price for 6061 aluminium plate 10 mm", None),
+        ("do you have 10 mm plate for 500x500?", None),
+        ("where is my 2nd order ORD-2026-00001?", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

@@ -81,7 +81,9 @@ def test_a_price_in_another_currency_is_ungrounded():
 
 def test_digits_inside_an_identifier_ground_nothing():
     product = {"id": "2c3b1f4d-0512-4d7c-8b6a-aa00bb00cc00", "name": "Collet ER32", "price": 18.5}
-    assert check_grounding("The collet costs 18.50 EUR.", [product, {"currency": "EUR"}]).action == Action.PASS
+    assert (
+        check_grounding("The collet costs 18.50 EUR.", [product, {"currency": "EUR"}]).action == Action.PASS
+    )
     verdict = check_grounding("We have 512 in stock.", [product])
     assert [u["text"] for u in verdict.details["ungrounded"]] == ["512 in stock"]
 

@@ -9,7 +9,8 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
-from parley.agent.offline.entities import extract_entities
+from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
+from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.state import AgentState
 
@@ -36,6 +37,14 @@ async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
         return None
 
 
+def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
+    """A bare count right after a product was discussed ("and for 25?") asks its price for that count."""
+    quantity = entities.get("quantity")
+    if quantity is None or not memory.get("last_product"):
+        return False
+    return set(search_terms(text)) <= {str(quantity), "and", "about", "instead"}
+
+
 @timed("detect_intent")
 async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Intent, confidence, alternatives, language and entities; counts low-confidence misses in a row."""
@@ -52,6 +61,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         prediction = ctx.engine.intents.predict(text, ctx.vector)
         intent, confidence = prediction.intent, prediction.confidence
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
+        if intent == "out_of_scope" and _quantity_follow_up(text, entities, memory):
+            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

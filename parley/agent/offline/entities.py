@@ -16,11 +16,20 @@ _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
 _SKU = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
-_UNITS = r"(?:pieces|piece|pcs|pc|units|unit|items|stück|stk|piezas|unidades|sheets|plates|bars)"
+_UNITS = (
+    r"(?:pieces|piece|pcs|pc|units|unit|items|stück|stk|piezas|unidades|sheets|plates|bars"
+    r"|boxes|box|cans|can|packs|pack|sets|set|pairs|pair|rolls|roll|bags|bag|bottles|bottle"
+    r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata)"
+)
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
+    # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
+    re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
     re.compile(r"(?<![\w.])x\s?(\d{1,6})\b", re.IGNORECASE),
     re.compile(r"\b(\d{1,6})\s?x(?![\w.])", re.IGNORECASE),
+    # "100 of them"; and a bare count ending a phrase: "and for 25?", "what about 50?", "I need 4".
+    re.compile(r"\b(\d{1,6})\s+of\s+(?:them|these|those|it)\b", re.IGNORECASE),
+    re.compile(r"\b(?:for|about|need|want|take|order|buy)\s+(\d{1,6})\s*(?:[?.!,;]|$)", re.IGNORECASE),
 )
 _STOP = frozenset(
     [
@@ -146,6 +155,14 @@ _STOP = frozenset(
         "de",
         "por",
         "favor",
+        "them",
+        "one",
+        "ones",
+        "does",
+        "cost",
+        "costs",
+        "price",
+        "please",
     ]
 )
 

@@ -53,6 +53,7 @@ async def resolve_product(
     query = " ".join(terms)
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
+    asked = terms
     if memory_product and len(terms) <= 2:
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
     pool: dict[str, dict[str, Any]] = {}
@@ -60,11 +61,12 @@ async def resolve_product(
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
     scored = sorted(pool.values(), key=lambda item: (-_score(item, terms), str(item.get("name", ""))))
-    if not scored:
-        return Resolution(product=None, others=[], query=query)
-    best = _score(scored[0], terms)
-    needed = min(2, len(terms))
-    if best < needed:
+    best = _score(scored[0], terms) if scored else 0
+    if best < min(2, len(terms)):
+        # A short follow-up none of whose words names a product ("what would 100 of them cost?") means the
+        # last one; "and the drills?" names other products and does not.
+        if asked is not terms and not any(_score(item, asked) for item in pool.values()):
+            return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
     ties = [item for item in scored[1:] if _score(item, terms) == best]
     return Resolution(product=scored[0], others=ties[:3], query=query)
