@@ -7,12 +7,16 @@ Run from the repository root: ``.venv/bin/python -m bench.guardrails``. Prints r
 Injection: the split rules live in ``parley.guardrails.injection_data`` (deepset train + a hash-chosen
 half of protectai validation for training; everything else held out; NotInject never trained on). The
 packaged model is evaluated through the same ``InjectionDetector.check`` the runtime calls; the baselines
-(plain logistic regression on MiniLM) are trained here, in this run.
+(plain logistic regression on MiniLM) are trained here, in this run. False alarms on ordinary customer chat
+are measured on two sets the model never saw: BANKING77's test split (3,080 banking customer messages) and
+CLINC150's test split with its out-of-scope test phrases (5,500; the model trains on 10 phrases per
+CLINC150 training intent, so this one is in-domain).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import math
@@ -49,6 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench" / "embeddings-minilm.npz"
 RESULTS = ROOT / "bench" / "results" / "guardrails.json"
 FAQ_CORPUS = shared_data_dir() / "stackfaq_faq_retrieval" / "corpus.jsonl"
+CHAT_SETS = ("chat_banking77", "chat_clinc150")
 GOALS = {"recall": 0.90, "fp": 0.05, "notinject_fp": 0.15, "p95_ms": 30.0, "g_recall": 0.99, "g_fp": 0.01}
 
 
@@ -80,10 +85,21 @@ def group_of(row: LabelledText) -> str:
 # ---------------------------------------------------------------- injection
 
 
+def _chat_sets() -> dict[str, list[LabelledText]]:
+    data = shared_data_dir()
+    with (data / "banking77" / "test.csv").open(encoding="utf-8", newline="") as handle:
+        banking = [LabelledText(r["text"], 0, "banking77") for r in csv.DictReader(handle)]
+    clinc = json.loads((data / "clinc150" / "data_full.json").read_text(encoding="utf-8"))
+    return {
+        "chat_banking77": banking,
+        "chat_clinc150": [LabelledText(t, 0, "clinc150") for t, _ in clinc["test"] + clinc["oos_test"]],
+    }
+
+
 def injection_sets() -> dict[str, list[LabelledText]]:
     splits = load_injection_splits()
     tests = splits.tests
-    return {
+    return _chat_sets() | {
         "train": splits.train,
         "baseline_train": splits.baseline_train,
         "attacks": [r for k in ("protectai_heldout", "jbb", "giskard") for r in tests[k] if r.label == 1],
@@ -93,7 +109,7 @@ def injection_sets() -> dict[str, list[LabelledText]]:
 
 
 def evaluate_flagger(name: str, flag: Callable[[list[LabelledText], np.ndarray], list[bool]], sets, vecs):
-    flags = {k: flag(sets[k], vecs[k]) for k in ("attacks", "benign", "notinject")}
+    flags = {k: flag(sets[k], vecs[k]) for k in ("attacks", "benign", "notinject", *CHAT_SETS)}
     by_group: dict[str, list[bool]] = defaultdict(list)
     for key in ("attacks", "benign"):
         for row, hit in zip(sets[key], flags[key], strict=True):
@@ -109,6 +125,7 @@ def evaluate_flagger(name: str, flag: Callable[[list[LabelledText], np.ndarray],
         "false_positive_rate": rate(flags["benign"]),
         "notinject_false_positive_rate": rate(flags["notinject"]),
         "recall_without_jbb_and_bipia_text": rate(core),
+        **{f"{k}_false_positive_rate": rate(flags[k]) for k in CHAT_SETS},
         "by_source": {k: {"rate": round(rate(v), 4), "n": len(v)} for k, v in sorted(by_group.items())},
         "n": {k: len(v) for k, v in flags.items()},
     }
@@ -625,7 +642,16 @@ def print_report(result: dict) -> None:
     console = Console(width=130)
     d = result["details"]
     table = Table(title="Prompt injection (held-out sets)")
-    for col in ("model", "recall", "FP held-out", "FP NotInject", "recall w/o jbb+bipia_text"):
+    columns = (
+        "model",
+        "recall",
+        "FP held-out",
+        "FP NotInject",
+        "FP chat BANKING77",
+        "FP chat CLINC150",
+        "recall w/o jbb+bipia_text",
+    )
+    for col in columns:
         table.add_column(col, justify="right" if col != "model" else "left")
     for row in d["injection"]["rows"]:
         table.add_row(
@@ -633,6 +659,7 @@ def print_report(result: dict) -> None:
             f"{row['recall']:.3f}",
             f"{row['false_positive_rate']:.3f}",
             f"{row['notinject_false_positive_rate']:.3f}",
+            *(f"{row[f'{k}_false_positive_rate']:.3f}" for k in CHAT_SETS),
             f"{row['recall_without_jbb_and_bipia_text']:.3f}",
         )
     console.print(table)
@@ -693,7 +720,7 @@ def main(argv: list[str] | None = None) -> dict:
     started = time.perf_counter()
 
     sets = injection_sets()
-    test_keys = {normalise(r.text) for k in ("attacks", "benign", "notinject") for r in sets[k]}
+    test_keys = {normalise(r.text) for k in ("attacks", "benign", "notinject", *CHAT_SETS) for r in sets[k]}
     leaked = sum(normalise(r.text) in test_keys for r in sets["train"])
     vecs = {k: embed([r.text for r in v]) for k, v in sets.items()}
 
@@ -712,6 +739,10 @@ def main(argv: list[str] | None = None) -> dict:
         "injection.recall": round(head["recall"], 4),
         "injection.false_positive_rate": round(head["false_positive_rate"], 4),
         "injection.notinject_false_positive_rate": round(head["notinject_false_positive_rate"], 4),
+        **{
+            f"injection.{k}_false_positive_rate": round(head[f"{k}_false_positive_rate"], 4)
+            for k in CHAT_SETS
+        },
         "injection.p95_ms": round(latency["p95_ms"], 2),
         "grounding.recall": round(grounding["recall"], 4),
         "grounding.false_positive_rate": round(grounding["false_positive_rate"], 4),

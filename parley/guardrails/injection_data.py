@@ -6,6 +6,11 @@ appears in protectai validation, so rows are keyed by normalised text. Training 
 fixed half of protectai validation (chosen by a hash of the text, so the split never changes); the other
 half, JailbreakBench, Giskard, NotInject and the BIPIA test attacks are test sets, and any text that appears
 in one of them is removed from training. NotInject stays out of training entirely.
+
+Those corpora hold almost no ordinary customer chat, and a model trained on them alone flagged 9 of 12
+everyday messages of the scenario suite ("good morning, anyone there?", "thanks, that's all, bye"). So the
+training set also gets benign assistant chat: a fixed sample of CLINC150's training split (see
+:func:`load_clinc_chat`) and, in the training script, the packaged commerce phrases.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,18 +27,21 @@ from parley.devdata import shared_data_dir
 
 __all__ = [
     "DEFAULT_BIPIA_DIR",
+    "DEFAULT_CLINC_PATH",
     "DEFAULT_DATA_DIR",
     "InjectionSplits",
     "LabelledText",
     "insert_attack",
     "load_bipia_attacks",
     "load_bipia_emails",
+    "load_clinc_chat",
     "load_injection_splits",
     "normalise",
 ]
 
 DEFAULT_DATA_DIR = shared_data_dir() / "prompt_injection"
 DEFAULT_BIPIA_DIR = shared_data_dir() / "bipia_email_indirect_injection"
+DEFAULT_CLINC_PATH = shared_data_dir() / "clinc150" / "data_full.json"
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,23 @@ def load_bipia_attacks(bipia_dir: Path = DEFAULT_BIPIA_DIR, *, split: str) -> di
 def load_bipia_emails(bipia_dir: Path = DEFAULT_BIPIA_DIR, *, split: str) -> list[str]:
     """BIPIA's email contexts (the documents attacks are inserted into), for "train" or "test"."""
     return [r["context"] for r in _jsonl(bipia_dir / f"email_{split}.jsonl")]
+
+
+def load_clinc_chat(
+    path: Path = DEFAULT_CLINC_PATH, *, per_intent: int = 10, seed: int = 0
+) -> list[LabelledText]:
+    """Benign assistant chat: ``per_intent`` phrases of each CLINC150 training intent and its out-of-scope ones.
+
+    Only the training split, so CLINC150's test split stays a held-out measure of false alarms on chat.
+    """
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    by_intent: dict[str, list[str]] = {}
+    for text, intent in rows["train"]:
+        by_intent.setdefault(intent, []).append(text)
+    rng = random.Random(seed)
+    sample = [t for intent in sorted(by_intent) for t in rng.sample(by_intent[intent], per_intent)]
+    sample += [text for text, _ in rows["oos_train"]]
+    return [LabelledText(text, 0, "chat/clinc150") for text in sample]
 
 
 def insert_attack(context: str, attack: str, position: str) -> str:

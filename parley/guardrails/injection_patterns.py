@@ -71,7 +71,9 @@ DIRECT_PATTERNS: tuple[InjectionPattern, ...] = (
         r"\b(?:DAN|STAN|DUDE|AIM)\b(?:\s+mode|\s*,?\s+which\s+stands|\s+can\s+do\s+anything)|"
         r"\bdo\s+anything\s+now\b|\b(?:developer|DAN|jailbreak|god|evil|unrestricted|unfiltered)\s+mode\s+"
         r"(?:enabled|activated|is\s+(?:now\s+)?(?:on|active|enabled))\b|\b(?:simulate|with)\s+(?:DAN|developer)\s+mode\b|"
-        r"\byou\s+(?:are|have\s+been)\s+(?:now\s+)?(?:jailbroken|freed|liberated)\b",
+        r"\byou\s+(?:are|have\s+been)\s+(?:now\s+)?(?:jailbroken|freed|liberated)\b|"
+        r"\byou\s+are\s+(?:now\s+)?in\s+(?:developer|DAN|jailbreak|god|evil|unrestricted|unfiltered)\s+mode\b|"
+        r"\b(?:developer|DAN|jailbreak|god|evil)\s+mode\s+(?:has|knows|with)\s+no\s+(?:rules|restrictions|limits)\b",
     ),
     _p(
         "no_restrictions",
@@ -79,7 +81,9 @@ DIRECT_PATTERNS: tuple[InjectionPattern, ...] = (
         r"without|not\s+bound\s+by|not\s+restricted\s+by)\s+(?:any\s+)?(?:ethical\s+|moral\s+|content\s+|"
         r"safety\s+)?(?:rules|restrictions|limitations|filters?|guidelines|boundaries|censorship|morals|ethics|"
         r"policies)\b|\b(?:bypass|ignore|disable|turn\s+off|remove|without)\s+(?:all\s+|any\s+|your\s+|the\s+)*"
-        r"(?:safety|content|ethical|moral)\s+(?:filters?|guidelines|restrictions|policies|protocols|rules)\b",
+        r"(?:safety|content|ethical|moral)\s+(?:filters?|guidelines|restrictions|policies|protocols|rules)\b|"
+        r"\ban?\s+(?:AI|assistant|chatbot|language\s+model|model|bot)\s+(?:without|with\s+no)\s+(?:any\s+)?"
+        r"(?:rules|restrictions|limitations|filters?|guidelines|boundaries|censorship)\b",
     ),
     _p(
         "prompt_extraction",

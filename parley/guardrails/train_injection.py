@@ -4,13 +4,17 @@ Run ``python -m parley.guardrails.train_injection`` from the repository root. It
 with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes seconds), then fits:
 
 * the message classifier: an MLP (384-256-64-1) on deepset train plus a fixed half of protectai
-  validation, deduplicated, with every text of any test set removed (see :mod:`injection_data`);
+  validation, deduplicated, with every text of any test set removed (see :mod:`injection_data`), plus
+  benign customer chat (10 phrases per CLINC150 training intent, its out-of-scope training phrases, and
+  the agent's packaged commerce phrases);
 * the document-segment classifier: a logistic regression on segment vectors plus two out-of-place
   features, trained on BIPIA's training emails with BIPIA's training attacks inserted, and on the segments
   of the benign training messages.
 
-Thresholds come from out-of-fold scores of the benign training rows, never from a test set: "strict",
-"balanced" and "permissive" flag 5%, 2% and 0.5% of them (for documents: 5%, 1%, 0.2% of benign documents).
+Thresholds come from out-of-fold scores of the benign rows of the injection corpora, never from a test set:
+"strict", "balanced" and "permissive" flag 5%, 2% and 0.5% of them (for documents: 5%, 1%, 0.2% of benign
+documents). The chat rows are left out of that count: they score near zero, and counting them would lower
+every threshold and flag more of the corpora's benign messages.
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ from parley.guardrails.embedding_cache import embed_with_cache
 from parley.guardrails.indirect import segment_features, split_segments
 from parley.guardrails.injection_data import (
     DEFAULT_BIPIA_DIR,
+    DEFAULT_CLINC_PATH,
     DEFAULT_DATA_DIR,
     InjectionSplits,
+    LabelledText,
     insert_attack,
     load_bipia_attacks,
     load_bipia_emails,
+    load_clinc_chat,
     load_injection_splits,
+    normalise,
 )
 from parley.guardrails.injection_model import MODEL_PATH, DenseNet, InjectionModel
 from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder
@@ -61,7 +69,27 @@ def _segments(text: str) -> list[str]:
     return [s.text for s in split_segments(text) if len(s.text.split()) >= 3]
 
 
-def _fit_message_model(x: np.ndarray, y: np.ndarray) -> tuple[DenseNet, dict[str, float]]:
+def _chat_rows(splits: InjectionSplits) -> list[LabelledText]:
+    """Benign customer chat that is in no injection set, deduplicated by text."""
+    # Read here, not imported at module level: guardrails sit below the agent, and only this offline
+    # training script needs the agent's phrases.
+    from parley.agent.intent.defaults import load_phrases
+
+    taken = {normalise(r.text) for r in splits.train} | {
+        normalise(r.text) for rows in splits.tests.values() for r in rows
+    }
+    rows = load_clinc_chat() + [LabelledText(text, 0, "chat/commerce") for text, _, _ in load_phrases()]
+    kept: dict[str, LabelledText] = {}
+    for row in rows:
+        key = normalise(row.text)
+        if key not in taken:
+            kept.setdefault(key, row)
+    return list(kept.values())
+
+
+def _fit_message_model(
+    x: np.ndarray, y: np.ndarray, calibration: np.ndarray
+) -> tuple[DenseNet, dict[str, float]]:
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
     from sklearn.neural_network import MLPClassifier
 
@@ -72,7 +100,8 @@ def _fit_message_model(x: np.ndarray, y: np.ndarray) -> tuple[DenseNet, dict[str
     oof = cross_val_predict(make(), x, y, cv=folds, method="predict_proba")[:, 1]
     model = make().fit(x, y)
     net = DenseNet(tuple(model.coefs_), tuple(b.reshape(-1) for b in model.intercepts_))
-    thresholds = {k: float(np.quantile(oof[y == 0], q)) for k, q in MESSAGE_QUANTILES.items()}
+    benign = oof[(y == 0) & calibration]
+    thresholds = {k: float(np.quantile(benign, q)) for k, q in MESSAGE_QUANTILES.items()}
     return net, thresholds
 
 
@@ -146,9 +175,11 @@ def train_models(
 
     embedder = embedder or _LazyEmbedder()
     splits = load_injection_splits(data_dir, bipia_dir)
-    x = embed_with_cache([r.text for r in splits.train], embedder=embedder, cache_path=cache_path)
-    y = np.array([r.label for r in splits.train])
-    message, message_thresholds = _fit_message_model(x, y)
+    message_rows = splits.train + _chat_rows(splits)
+    x = embed_with_cache([r.text for r in message_rows], embedder=embedder, cache_path=cache_path)
+    y = np.array([r.label for r in message_rows])
+    calibration = np.array([not r.source.startswith("chat/") for r in message_rows])
+    message, message_thresholds = _fit_message_model(x, y, calibration)
 
     docs, injected = _document_training_set(splits, bipia_dir)
     unique = sorted({s for segments in docs for s in segments})
@@ -158,7 +189,7 @@ def train_models(
     segment, segment_thresholds, segment_counts = _fit_segment_model(docs, injected, vectors)
 
     sources: dict[str, int] = {}
-    for row in splits.train:
+    for row in message_rows:
         sources[row.source] = sources.get(row.source, 0) + 1
     meta = {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -167,9 +198,10 @@ def train_models(
         "message": {
             "architecture": "MLP 384-256-64-1, relu, alpha=0.01, seed 0",
             "train_rows": len(y),
+            "chat_rows": int((~calibration).sum()),
             "train_attacks": int(y.sum()),
             "train_sources": sources,
-            "threshold_quantiles_of_oof_benign": MESSAGE_QUANTILES,
+            "threshold_quantiles_of_oof_benign_corpus_rows": MESSAGE_QUANTILES,
         },
         "segment": {
             "architecture": "logistic regression on [vector, novelty, max similarity], C=1, balanced",
@@ -179,6 +211,7 @@ def train_models(
         "data": _file_digest(
             [p for p in sorted(data_dir.iterdir()) if p.suffix in {".jsonl", ".csv"}]
             + sorted(bipia_dir.glob("*train*"))
+            + [DEFAULT_CLINC_PATH]
         ),
     }
     return InjectionModel(message, segment, message_thresholds, segment_thresholds, meta)

@@ -23,6 +23,20 @@ BENIGN = [
 ]
 
 
+# Everyday customer chat, none of it in the model's training phrases: a detector that flags it would make
+# the shop refuse "good morning".
+CHAT = [
+    "good morning, anyone there?",
+    "thanks, that's all, bye",
+    "I want to talk to a human please",
+    "you sent me M6 bolts instead of M8, I'm very disappointed",
+    "hi, quick question about my last delivery",
+    "ok great, thank you so much!",
+    "can someone call me back tomorrow morning?",
+    "Guten Tag, ich habe eine Frage zu meiner Rechnung",
+]
+
+
 @pytest.fixture(scope="module")
 def detector() -> InjectionDetector:
     return InjectionDetector()
@@ -37,6 +51,12 @@ def test_attacks_are_blocked(detector, vector_of, text):
 
 @pytest.mark.parametrize("text", BENIGN)
 def test_benign_messages_that_mention_trigger_words_pass(detector, vector_of, text):
+    verdict = detector.check(text, vector_of(text))
+    assert verdict.action == Action.PASS, verdict.details
+
+
+@pytest.mark.parametrize("text", CHAT)
+def test_everyday_customer_chat_passes(detector, vector_of, text):
     verdict = detector.check(text, vector_of(text))
     assert verdict.action == Action.PASS, verdict.details
 
