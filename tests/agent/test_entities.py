@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from parley.agent.nodes.intent import _catalog_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.templates import Templates
@@ -64,3 +65,10 @@ def test_a_template_with_a_missing_value_is_not_used() -> None:
     with pytest.raises(KeyError):
         templates.render("stock", "en", unit="pcs")
     assert templates.render("stock", "de", available=5, unit="Stk") == "5 Stk sind auf Lager."
+
+
+def test_a_part_number_makes_an_unclassified_message_a_catalog_question() -> None:
+    assert _catalog_follow_up({"skus": ["VC-125"]}, {}) == "product_question"
+    assert _catalog_follow_up({"skus": ["ER32-18"]}, {"last_intent": "price_quote"}) == "price_quote"
+    assert _catalog_follow_up({"skus": ["ER32-18"]}, {"last_intent": "order_status"}) == "product_question"
+    assert _catalog_follow_up({}, {"last_intent": "price_quote"}) is None

@@ -153,6 +153,38 @@ async def test_order_status_is_given_for_the_customers_own_order_only(
     assert "pending" not in other.response
 
 
+async def test_without_an_order_number_the_agent_asks_for_it_and_then_answers(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    number = await _an_order_of(runtime, shop, shop.alice)
+    conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    ask = await agent.handle_message(shop.tenant_id, conversation, "where is my order?")
+    # The example number in the business's own template is not an invented figure: no hand-off.
+    assert ask.status == "answered"
+    assert ask.response.startswith("Could you give me your order number?")
+    given = await agent.handle_message(shop.tenant_id, conversation, f"it's {number}")
+    assert given.response == f"Order {number} is pending."
+
+
+async def test_a_bare_part_number_after_a_price_asks_the_price_of_that_part(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, conversation, "how much is BOLT-M8-40?")
+    turn = await agent.handle_message(shop.tenant_id, conversation, "and what about AL-6061-12-500x500?")
+    assert turn.intent == "price_quote"
+    assert "AL-6061-12-500x500" in turn.response and "34.50" in turn.response
+    assert "BOLT-M8-40" not in turn.response
+
+
+async def test_an_unknown_part_number_is_named_as_the_customer_wrote_it(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "tell me about XYZ-999")
+    assert turn.response.startswith('I couldn\'t find a product matching "XYZ-999"')
+
+
 async def test_an_anonymous_visitor_sees_no_order(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
     number = await _an_order_of(runtime, shop, shop.alice)
     conversation = await open_conversation(runtime, shop.tenant_id)

@@ -22,6 +22,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.nodes.escalate import request_person
+from parley.agent.offline.templates import literal_text
 from parley.agent.state import AgentState
 
 __all__ = ["guard_input", "guard_output", "input_blocked"]
@@ -50,6 +51,17 @@ def input_blocked(state: AgentState) -> bool:
     return state.get("guardrails", {}).get("input", {}).get("verdict") == "block"
 
 
+def _template_words(parts: list[dict[str, Any]], ctx: AgentContext, language: str) -> list[str]:
+    """The business's own wording of the turn's templates, which grounds its numbers ("ORD-2026-00042")."""
+    words = []
+    for part in parts:
+        try:
+            words.append(literal_text(ctx.engine.templates.text(part["key"], language)))
+        except KeyError:
+            continue
+    return words
+
+
 def _from_templates(parts: list[dict[str, Any]], ctx: AgentContext, language: str) -> str:
     sentences = []
     for part in parts:
@@ -68,7 +80,8 @@ async def guard_output(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     if guard is None:
         return {"guardrails": {**state.get("guardrails", {}), "output": dict(_PASS)}}
     language = state.get("language") or "en"
-    parts, facts, calls = state.get("parts", []), state.get("facts", {}), state.get("tool_calls", [])
+    parts, calls = state.get("parts", []), state.get("tool_calls", [])
+    facts = {**state.get("facts", {}), "templates": _template_words(parts, ctx, language)}
     templated = _from_templates(parts, ctx, language)
     draft = state.get("reply") or templated
     verdict = await guard.check_output(draft, facts, calls, user_message=state["text"])

@@ -21,6 +21,7 @@ ESCALATING_INTENTS = frozenset(
     {"human_handoff", "complaint", "discount_request", "invoice_question", "place_order"}
 )
 _CHATTY = frozenset({"greeting", "goodbye"})
+_CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -45,6 +46,18 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     return set(search_terms(text)) <= {str(quantity), "and", "about", "instead"}
 
 
+def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
+    """A message that names a part number is about the catalog, even when its wording is too short to classify.
+
+    "tell me about VC-125" is a product question; "and what about ER32-18?" right after a price asks the
+    same of the new part.
+    """
+    if not entities.get("skus"):
+        return None
+    last = memory.get("last_intent")
+    return last if last in _CATALOG else "product_question"
+
+
 @timed("detect_intent")
 async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Intent, confidence, alternatives, language and entities; counts low-confidence misses in a row."""
@@ -63,9 +76,12 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
         if intent == "out_of_scope" and _quantity_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+        elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
+            intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language
+    memory["last_intent"] = intent
     reason = ""
     if intent in ESCALATING_INTENTS:
         reason = f"{intent} needs a person"

@@ -81,7 +81,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
     if product is None:
-        query = facts.get("product_query", "")
+        # The part number as the customer typed it reads better than the search terms made of it.
+        query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
         return Plan(parts=[_part("product_not_found", query=query) if query else _part("need_product")])
     quantity = state["entities"].get("quantity")
     if facts.get("remembered"):

@@ -50,7 +50,8 @@ async def resolve_product(
     terms = [_SPELLINGS.get(t, t) for t in search_terms(text)]
     if entities.get("quantity") is not None:
         terms = [t for t in terms if t != str(entities["quantity"])]
-    query = " ".join(terms)
+    lowered = text.lower()
+    query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
     asked = terms

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DEFAULT_TEMPLATES", "Templates", "default_templates", "money", "placeholders"]
+__all__ = ["DEFAULT_TEMPLATES", "Templates", "default_templates", "literal_text", "money", "placeholders"]
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates.yaml"
 
@@ -29,6 +29,11 @@ def default_templates() -> dict[str, dict[str, str]]:
 def placeholders(text: str) -> set[str]:
     """The ``{names}`` a template needs."""
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def literal_text(text: str) -> str:
+    """A template without its placeholders: the words the business wrote itself."""
+    return " ".join(literal for literal, _name, _spec, _conv in string.Formatter().parse(text) if literal)
 
 
 def money(value: Any) -> str:
