@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,12 +145,18 @@ class TurnGuard:
         tool_calls: Iterable[Mapping[str, Any]],
         *,
         user_message: str | None = None,
+        published: Sequence[str] = (),
     ) -> dict[str, Any]:
-        """Screen a draft reply against the tool results of this turn (and the facts derived from them)."""
+        """Screen a draft reply against the tool results of this turn (and the facts derived from them).
+
+        ``published``: the business's own texts the reply may quote (see ``OutputGuard.check``).
+        """
         results: list[Any] = [call.get("result") for call in tool_calls]
         if facts:
             results.append(dict(facts))
-        result = self.output_guard.check(reply, tool_results=results, user_message=user_message)
+        result = self.output_guard.check(
+            reply, tool_results=results, user_message=user_message, published=published
+        )
         return _answer(result, reply, text_key="reply")
 
 

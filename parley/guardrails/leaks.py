@@ -2,7 +2,8 @@
 
 Three kinds: fragments of the system prompt (a run of eight or more words copied from it), internal
 fields of the tool results (their names, such as ``cost_price`` or ``tenant_id``, or their values when
-the value appears nowhere else), and e-mail addresses other than the customer's own or the business's.
+the value appears nowhere else), and e-mail addresses other than the customer's own or the business's (its
+allowed domains, or an address in a text it published, such as the contact article quoted in the reply).
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ def find_leaks(
     system_prompt: str | None = None,
     tool_results: Iterable[Any] = (),
     customer_email: str | None = None,
+    published: Iterable[str] = (),
 ) -> list[dict]:
     """Every leak in ``reply``, each as ``{"kind", "span", "text"}``."""
     config = config or LeakConfig()
@@ -104,7 +106,9 @@ def find_leaks(
             for m in pattern.finditer(reply)
         ]
         found += _value_leaks(reply, *_internal_values(tool_results, names))
-    allowed = {customer_email.lower()} if customer_email else set()
+    allowed = {m.group().lower() for text in published for m in EMAIL_RE.finditer(text)}
+    if customer_email:
+        allowed.add(customer_email.lower())
     domains = {d.lower().lstrip("@") for d in config.allowed_email_domains}
     for m in EMAIL_RE.finditer(reply):
         address = m.group().lower()
@@ -121,6 +125,7 @@ def check_leaks(
     system_prompt: str | None = None,
     tool_results: Iterable[Any] = (),
     customer_email: str | None = None,
+    published: Iterable[str] = (),
 ) -> Verdict:
     """Block a reply that shows system prompt text, internal fields or someone else's e-mail address."""
     config = config or LeakConfig()
@@ -132,6 +137,7 @@ def check_leaks(
         system_prompt=system_prompt,
         tool_results=list(tool_results),
         customer_email=customer_email,
+        published=list(published),
     )
     if not leaks:
         return Verdict.ok("leak.ok")

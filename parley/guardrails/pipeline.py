@@ -109,18 +109,25 @@ class OutputGuard:
         system_prompt: str | None = None,
         customer_email: str | None = None,
         user_message: str | None = None,
+        published: Iterable[str] = (),
     ) -> GuardResult:
-        """Run the output checks on a reply, given the tool results of the same turn."""
+        """Run the output checks on a reply, given the tool results of the same turn.
+
+        ``published``: the business's own texts behind the reply (knowledge answer, template wording),
+        which may state its policies and contact address.
+        """
         results = list(tool_results)
+        texts = [text for text in published if text]
         verdicts = [
             check_grounding(reply, results, config=self.profile.grounding, user_message=user_message),
-            check_promises(reply, results, config=self.profile.promises),
+            check_promises(reply, results, config=self.profile.promises, published=texts),
             check_leaks(
                 reply,
                 config=self.profile.leaks,
                 system_prompt=system_prompt,
                 tool_results=results,
                 customer_email=customer_email,
+                published=texts,
             ),
             check_tone(reply, self.profile.tone),
         ]

@@ -4,7 +4,8 @@ A model that wants to please will offer "10% off for the trouble" or "it will be
 sentence commits the business, so the reply is blocked unless a tool result of the same turn granted it:
 a non-empty discount, coupon or voucher field; a refund field whose status is not a refusal; a delivery
 date or estimate. Hedged sentences are not promises ("I can't offer a discount", "I'll ask whether a
-refund is possible", "you may be eligible for a refund").
+refund is possible", "you may be eligible for a refund"), and neither is a sentence quoted word for word
+from what the business published (its FAQ answer or article: "orders before 14:00 ship the same day").
 """
 
 from __future__ import annotations
@@ -130,16 +131,33 @@ def find_promises(reply: str) -> list[dict]:
     return found
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 @timed
 def check_promises(
-    reply: str, tool_results: Iterable[Any], *, config: PromiseConfig | None = None
+    reply: str,
+    tool_results: Iterable[Any],
+    *,
+    config: PromiseConfig | None = None,
+    published: Iterable[str] = (),
 ) -> Verdict:
-    """Block a reply that promises a discount, refund or delivery time no tool result granted."""
+    """Block a reply that promises a discount, refund or delivery time no tool result granted.
+
+    ``published`` holds the business's own texts of this turn (knowledge answer, template wording); a
+    sentence copied from them is the business's policy, not a promise the bot made up.
+    """
     config = config or PromiseConfig()
     if not config.enabled:
         return Verdict.ok("promise.disabled")
     granted = granted_kinds(tool_results)
-    unbacked = [p for p in find_promises(reply) if p["kind"] not in granted]
+    policy = "\n".join(_folded(text) for text in published)
+    unbacked = [
+        p
+        for p in find_promises(reply)
+        if p["kind"] not in granted and not (policy and _folded(p["sentence"]) in policy)
+    ]
     if not unbacked:
         return Verdict.ok("promise.ok", granted=sorted(granted))
     kinds = sorted({p["kind"] for p in unbacked})

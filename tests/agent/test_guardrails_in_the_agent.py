@@ -10,8 +10,12 @@ import httpx
 import pytest
 
 from parley.agent.service import AgentService
+from parley.core.events import event_bus
+from parley.demo.seed import seed_actor
 from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.identity.roles import Role
+from parley.knowledge.kb import service as kb
+from parley.knowledge.kb.schemas import FaqIn
 from parley.runtime import Runtime
 from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
@@ -59,6 +63,28 @@ async def test_a_benign_message_with_trigger_words_is_answered(
     turn = await agent.handle_message(shop.tenant_id, conversation, text)
     assert turn.guardrails["input"]["verdict"] == "pass"
     assert "5000" in turn.response
+
+
+async def test_the_shop_published_delivery_times_and_contact_address_reach_the_customer(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    answer = (
+        "Orders before 14:00 ship the same day: 1-2 working days in Germany. Questions: sales@shop.example."
+    )
+    async with runtime.db.transaction(shop.tenant_id) as session:
+        await kb.create_faq(
+            session,
+            seed_actor(shop.tenant_id),
+            data=FaqIn(question="How fast do you deliver?", answer=answer),
+        )
+    await event_bus.drain()
+    await runtime.knowledge.sync(shop.tenant_id)
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "how fast do you deliver?")
+    # Neither an ungranted delivery promise nor someone else's e-mail: the business's own policy.
+    assert turn.status == "answered"
+    assert turn.response == answer
+    assert turn.guardrails["output"]["verdict"] == "pass"
 
 
 async def test_a_reply_with_an_altered_number_never_reaches_the_customer(

@@ -49,3 +49,12 @@ def test_another_customers_email_is_a_leak_but_the_customers_own_is_not():
 def test_the_business_own_addresses_are_allowed():
     config = LeakConfig(allowed_email_domains=("schrauben-meyer.example",))
     assert check_leaks("Write to support@schrauben-meyer.example.", config=config).action == Action.PASS
+
+
+def test_an_address_the_business_published_may_be_quoted_but_no_other():
+    article = "Monday to Friday 07:30-17:00 CET. Email sales@schrauben-meyer.example."
+    assert check_leaks(article, published=[article]).action == Action.PASS
+    other = f"{article} Or write to jane.doe@customer.example."
+    verdict = check_leaks(other, published=[article])
+    assert verdict.code == "leak.email"
+    assert [leak["text"] for leak in verdict.details["leaks"]] == ["jane.doe@customer.example"]

@@ -53,3 +53,18 @@ def test_a_delivery_estimate_from_a_tool_allows_a_delivery_date():
 
 def test_a_zero_discount_is_not_a_granted_discount():
     assert check_promises("Here is a voucher for your next order.", [{"discount": 0}]).stops
+
+
+POLICY = "Orders before 14:00 ship the same day from stock: 1-2 working days in Germany, 2-5 in the EU."
+
+
+def test_a_delivery_policy_quoted_from_the_business_own_text_is_not_a_promise():
+    assert check_promises(POLICY, [], published=[f"# Shipping\n\n{POLICY}"]).action == Action.PASS
+    assert check_promises(POLICY, []).code == "promise.delivery"
+
+
+def test_a_promise_beyond_the_published_policy_is_still_blocked():
+    reply = f"{POLICY} Yours will arrive tomorrow."
+    verdict = check_promises(reply, [], published=[POLICY])
+    assert verdict.code == "promise.delivery"
+    assert [p["sentence"] for p in verdict.details["promises"]] == ["Yours will arrive tomorrow."]

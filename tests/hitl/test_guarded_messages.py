@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -71,6 +71,7 @@ class _RefusingGuard:
         tool_calls: Iterable[Mapping[str, Any]],
         *,
         user_message: str | None = None,
+        published: Sequence[str] = (),
     ) -> dict[str, Any]:
         return {"verdict": "block", "action": "block", "rule": "test.refused", "checks": []}
 

@@ -2,7 +2,7 @@
 
 The guardrails package plugs in here through ``AgentContext.guard`` (by default
 :class:`parley.guardrails.agent_guard.TurnGuard`): an object with ``async check_input(text, vector)`` and
-``async check_output(reply, facts, tool_calls, user_message=...)``, each returning
+``async check_output(reply, facts, tool_calls, user_message=..., published=...)``, each returning
 ``{"verdict": "pass" | "block" | "rewrite", "action", "rule", "checks": [...]}`` plus the rewritten
 ``text`` (input, personal data redacted) or ``reply`` (output).
 
@@ -80,16 +80,20 @@ async def guard_output(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     if guard is None:
         return {"guardrails": {**state.get("guardrails", {}), "output": dict(_PASS)}}
     language = state.get("language") or "en"
-    parts, calls = state.get("parts", []), state.get("tool_calls", [])
-    facts = {**state.get("facts", {}), "templates": _template_words(parts, ctx, language)}
+    parts, calls, facts = state.get("parts", []), state.get("tool_calls", []), state.get("facts", {})
+    # The business's own words: its knowledge answer and its templates may state its policies, its
+    # contact address and example numbers.
+    published = [*_template_words(parts, ctx, language), *([facts["answer"]] if facts.get("answer") else [])]
+    facts = {**facts, "templates": published}
     templated = _from_templates(parts, ctx, language)
     draft = state.get("reply") or templated
-    verdict = await guard.check_output(draft, facts, calls, user_message=state["text"])
+    check = {"user_message": state["text"], "published": published}
+    verdict = await guard.check_output(draft, facts, calls, **check)
     update: dict[str, Any] = {}
     if verdict["verdict"] == "block":
         retry = None
         if templated and templated != draft:
-            retry = await guard.check_output(templated, facts, calls, user_message=state["text"])
+            retry = await guard.check_output(templated, facts, calls, **check)
         if retry is not None and retry["verdict"] != "block":
             verdict = {
                 **verdict,
