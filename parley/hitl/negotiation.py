@@ -1,6 +1,7 @@
-"""The agent asking for a discount on the customer's behalf: a quotation, then the discount operation.
+"""The agent asking for a discount on the customer's behalf, on an order or on a new quotation.
 
-Within the agent's threshold the discount applies at once; above it the operation records a pending
+The discount goes on the order the customer named (their own only), or else on a quotation made for the
+product and quantity asked about. Within the agent's threshold the discount applies at once; above it the operation records a pending
 ``discount_approval`` and the turn ends in ``approval_required``, which pauses the graph until a person
 decides. Every number in the reply comes from the tool results.
 """
@@ -11,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from parley.agent.offline.orders import find_own_order
 from parley.agent.offline.planner import Plan
 from parley.agent.offline.products import resolve_product
 from parley.agent.offline.templates import money
@@ -39,10 +41,38 @@ def _to_person(reason: str) -> Plan:
     return Plan(parts=[], status="handed_over", reason=reason)
 
 
+async def _order_discount(
+    state: dict[str, Any], tools: ToolBox, number: str, percent: Decimal, customer_id: Any
+) -> Plan:
+    """Ask for the discount on the customer's own order; someone else's is simply not found."""
+    order = await find_own_order(tools, number, customer_id)
+    if order is None:
+        return Plan(parts=[{"key": "order_not_found", "values": {"number": number}}])
+    discounted = await tools.call(
+        "apply_order_discount", order_id=str(order["id"]), percent=str(percent), reason=state["text"][:500]
+    )
+    facts = {"order": order, "discount_request": {"percent": str(percent), "order": number}}
+    if discounted.approval_required:
+        return Plan(parts=[], status="approval_required", reason=discounted.data["reason"], facts=facts)
+    if not discounted.ok:  # an order that is no longer pending, for example
+        return _to_person("the discount could not be applied to the order")
+    result = discounted.data
+    reply = (
+        f"I've applied a {percent}% discount to order {result['number']}: it now comes to "
+        f"{money(result['total_net'])} {result['currency']} net."
+    )
+    return Plan(parts=[], reply=reply, facts={**facts, "order": result}, order=result["number"])
+
+
 async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
-    """Quote the product for the customer and ask for the named discount on it."""
+    """Ask for the named discount on the customer's order, or on a quotation for the product asked about."""
     percent = asked_percent(state["text"])
-    if percent is None or customer_id is None or not tools.has("apply_quotation_discount"):
+    if percent is None or customer_id is None:
+        return _to_person("discount_request needs a person")
+    numbers = state.get("entities", {}).get("order_numbers") or []
+    if numbers and tools.has("apply_order_discount"):
+        return await _order_discount(state, tools, numbers[0], percent, customer_id)
+    if not tools.has("apply_quotation_discount"):
         return _to_person("discount_request needs a person")
     text = _ASKING.sub(" ", _PERCENT.sub(" ", state["text"]))
     memory = state.get("memory", {})

@@ -21,6 +21,8 @@ from parley.devtools.scripted_llm import FakeOpenAIServer
 from parley.runtime import Runtime
 from parley.tools.customers.schemas import CustomerCreate
 from parley.tools.customers.service import create_customer
+from parley.tools.orders.service import create_order
+from parley.tools.pricing.schemas import LineIn
 from parley.tools.products.schemas import ProductCreate
 from parley.tools.products.service import create_product
 from parley.tools.stock.service import adjust_stock
@@ -95,6 +97,18 @@ async def open_conversation(
             session, None, channel="web", customer_id=customer_id
         )
     return conversation.id
+
+
+async def an_order_of(runtime: Runtime, shop: Shop, customer_id: uuid.UUID) -> str:
+    """A pending order of 100 BOLT-M8-40 for the customer; its number."""
+    async with runtime.db.transaction(shop.tenant_id) as session:
+        order = await create_order(
+            session,
+            seed_actor(shop.tenant_id),
+            customer_id=customer_id,
+            lines=[LineIn(sku="BOLT-M8-40", quantity=100)],
+        )
+    return order.number
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from parley.demo.seed import seed_actor
 from parley.runtime import Runtime
 from parley.tools.pricing import service as pricing
 from parley.tools.pricing.schemas import LineIn
-from tests.agent.conftest import Shop, open_conversation
+from tests.agent.conftest import Shop, an_order_of, open_conversation
 from tests.support.tenants import SeededTenants
 
 
@@ -126,24 +126,11 @@ async def test_asking_for_a_person_hands_the_conversation_over(
     assert after.response == "" and after.status == "handed_over"
 
 
-async def _an_order_of(runtime: Runtime, shop: Shop, customer_id) -> str:
-    from parley.tools.orders.service import create_order
-
-    async with runtime.db.transaction(shop.tenant_id) as session:
-        order = await create_order(
-            session,
-            seed_actor(shop.tenant_id),
-            customer_id=customer_id,
-            lines=[LineIn(sku="BOLT-M8-40", quantity=100)],
-        )
-    return order.number
-
-
 async def test_order_status_is_given_for_the_customers_own_order_only(
     runtime: Runtime, agent: AgentService, shop: Shop
 ) -> None:
-    alices = await _an_order_of(runtime, shop, shop.alice)
-    bobs = await _an_order_of(runtime, shop, shop.bob)
+    alices = await an_order_of(runtime, shop, shop.alice)
+    bobs = await an_order_of(runtime, shop, shop.bob)
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     own = await agent.handle_message(shop.tenant_id, conversation, f"where is my order {alices}?")
     assert own.intent == "order_status"
@@ -156,7 +143,7 @@ async def test_order_status_is_given_for_the_customers_own_order_only(
 async def test_without_an_order_number_the_agent_asks_for_it_and_then_answers(
     runtime: Runtime, agent: AgentService, shop: Shop
 ) -> None:
-    number = await _an_order_of(runtime, shop, shop.alice)
+    number = await an_order_of(runtime, shop, shop.alice)
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     ask = await agent.handle_message(shop.tenant_id, conversation, "where is my order?")
     # The example number in the business's own template is not an invented figure: no hand-off.
@@ -186,7 +173,7 @@ async def test_an_unknown_part_number_is_named_as_the_customer_wrote_it(
 
 
 async def test_an_anonymous_visitor_sees_no_order(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
-    number = await _an_order_of(runtime, shop, shop.alice)
+    number = await an_order_of(runtime, shop, shop.alice)
     conversation = await open_conversation(runtime, shop.tenant_id)
     turn = await agent.handle_message(shop.tenant_id, conversation, f"status of {number}?")
     assert turn.entities["order_numbers"] == [number]

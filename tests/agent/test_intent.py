@@ -267,6 +267,20 @@ def test_an_order_number_routes_to_order_status_even_when_the_classifier_hesitat
     assert prediction.confidence >= 0.9
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("please apply an 8% discount to order ORD-2026-00001", "discount_request"),
+        ("can I have 8% off ORD-2026-00001?", "discount_request"),
+        ("the 5% discount on invoice INV-2026-00007 is missing", "invoice_question"),
+    ],
+)
+def test_a_named_discount_percent_is_a_discount_request_unless_it_is_about_an_invoice(
+    commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
+) -> None:
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+
+
 def test_a_message_closest_to_the_shops_out_of_scope_phrases_is_rejected_without_a_threshold(
     minilm: Embedder,
 ) -> None:

@@ -19,6 +19,7 @@ from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPredict
 
 __all__ = ["IntentModel", "train_intents"]
 
+_PERCENT = r"\b\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -26,6 +27,14 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
             re.I,
         ),
         "human_handoff",
+    ),
+    (
+        re.compile(
+            rf"{_PERCENT}\s*(?:off|discount|rabatt|nachlass|descuento)\b|"
+            rf"\b(?:discount|rabatt|nachlass|descuento)\b[^.?!]{{0,40}}?{_PERCENT}",
+            re.I,
+        ),
+        "discount_request",
     ),
     (re.compile(r"\bORD-\d{4}-\d{5}\b", re.I), "order_status"),
     (re.compile(r"\bINV-[\w-]+\b", re.I), "invoice_question"),
@@ -35,13 +44,26 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
 )
 _CONTEXT: dict[str, frozenset[str]] = {
+    "discount_request": frozenset(
+        {
+            "discount_request",
+            "price_quote",
+            "product_question",
+            "stock_check",
+            "order_status",
+            "place_order",
+            "faq",
+            OUT_OF_SCOPE,
+        }
+    ),
     "price_quote": frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
     "order_status": frozenset(
         {"order_status", "product_question", "stock_check", "price_quote", "greeting", "faq", OUT_OF_SCOPE}
     ),
 }
-"""The guesses a pattern may override: "the price on my invoice is wrong" stays an invoice question, and
-"3% off my order ORD-2026-00012" stays a discount request although it names an order."""
+"""The guesses a pattern may override: "the price on my invoice is wrong" stays an invoice question, "the 5%
+discount on my invoice is missing" too, and "3% off my order ORD-2026-00012" stays a discount request
+although it names an order."""
 
 THRESHOLD_CONFIDENCE = 0.5
 """The confidence reported for a score exactly at the classifier's out-of-scope threshold."""

@@ -10,7 +10,19 @@ from typing import Any
 
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["order_plan"]
+__all__ = ["find_own_order", "order_plan"]
+
+
+async def find_own_order(tools: ToolBox, number: str, customer_id: Any) -> dict[str, Any] | None:
+    """The conversation's customer's order with exactly this number, or None (anyone else's included)."""
+    if customer_id is None:
+        return None
+    result = await tools.call("search_orders", search=number, customer_id=str(customer_id), limit=5)
+    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
+    return next(
+        (o for o in items if o.get("number") == number and str(o.get("customer_id")) == str(customer_id)),
+        None,
+    )
 
 
 async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> dict[str, Any]:
@@ -21,14 +33,7 @@ async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any)
         return {"parts": [{"key": "need_order_number", "values": {}}]}
     if not tools.has("search_orders"):
         return {"parts": [], "status": "handed_over", "reason": "order look-up is not available"}
-    if customer_id is None:
-        return {"parts": [{"key": "order_not_found", "values": {"number": number}}]}
-    result = await tools.call("search_orders", search=number, customer_id=str(customer_id), limit=5)
-    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
-    order = next(
-        (o for o in items if o.get("number") == number and str(o.get("customer_id")) == str(customer_id)),
-        None,
-    )
+    order = await find_own_order(tools, number, customer_id)
     if order is None:
         return {"parts": [{"key": "order_not_found", "values": {"number": number}}]}
     status = str(order.get("status", "")).replace("_", " ")
