@@ -60,6 +60,20 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
     assert detect_language("Hay stock de la placa?") == "es"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Ist das Kugellager BR-6305-ZZ lieferbar?", "de"),
+        ("¿Tienen EM-C10-2F en stock?", "es"),
+        ("Wo ist meine Bestellung ORD-2026-00001?", "de"),
+        ("Is BR-6305-ZZ in stock?", "en"),
+        ("Estoy muy enfadada, el pedido llegó dañado y nadie me responde", "es"),
+    ],
+)
+def test_part_and_order_numbers_do_not_hide_the_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
 def test_a_template_with_a_missing_value_is_not_used() -> None:
     templates = Templates()
     with pytest.raises(KeyError):

@@ -39,7 +39,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bORD-\d{4}-\d{5}\b", re.I), "order_status"),
     (re.compile(r"\bINV-[\w-]+\b", re.I), "invoice_question"),
     (
-        re.compile(r"\b(how much|price|cost|costs|quote|kostet|preis|cuánto|cuanto|precio)\b", re.I),
+        re.compile(
+            r"\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",
+            re.I,
+        ),
         "price_quote",
     ),
 )

@@ -7,6 +7,7 @@ import re
 __all__ = ["LANGUAGES", "detect_language"]
 
 LANGUAGES = ("en", "de", "es")
+_CODE = re.compile(r"\S*\d\S*|\b[A-Z]{1,5}(?:-[A-Z\d]+)+\b")
 #: Words that are also everyday English ("was", "stock") are left out: "Is it in stock?" is English.
 _MARKERS = {
     "de": set(
@@ -38,6 +39,28 @@ _MARKERS = {
             "gibt",
             "es",
             "noch",
+            "das",
+            "der",
+            "den",
+            "dem",
+            "wo",
+            "mein",
+            "meine",
+            "nicht",
+            "auf",
+            "lieferbar",
+            "verfügbar",
+            "können",
+            "kann",
+            "wann",
+            "für",
+            "alle",
+            "mir",
+            "mich",
+            "dein",
+            "deinen",
+            "ihre",
+            "ihren",
         ]
     ),
     "es": set(
@@ -64,6 +87,23 @@ _MARKERS = {
             "para",
             "con",
             "qué",
+            "estoy",
+            "muy",
+            "el",
+            "la",
+            "los",
+            "las",
+            "y",
+            "nadie",
+            "llegó",
+            "del",
+            "mi",
+            "mis",
+            "una",
+            "está",
+            "están",
+            "dónde",
+            "donde",
         ]
     ),
 }
@@ -71,7 +111,8 @@ _MARKERS = {
 
 def detect_language(text: str, previous: str | None = None) -> str:
     """``de`` or ``es`` when their words dominate, else the previous language, else English."""
-    words = re.findall(r"\w+", text.lower())
+    # Part and order numbers ("BR-6305-ZZ", "ORD-2026-00001") are in no language and would dilute the rest.
+    words = re.findall(r"[^\W\d_]+", _CODE.sub(" ", text).lower())
     scores = {lang: sum(word in markers for word in words) for lang, markers in _MARKERS.items()}
     best = max(scores, key=scores.__getitem__)
     if scores[best] >= 1 and scores[best] >= len(words) * 0.2:
