@@ -21,7 +21,9 @@ __all__ = ["DateValue", "NumberMention", "extract_mentions", "parse_dates", "par
 MentionKind = Literal["money", "percent", "quantity", "date", "number"]
 DateValue = tuple[int | None, int, int]  # (year or None, month, day)
 
-NUM = r"\d{1,3}(?:[,.\u202f\u00a0']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# (?!\d): a grouped number ends at its last group of three, so "1.4301" (a steel grade) is read whole,
+# not as "1.430" and a stray "1".
+NUM = r"\d{1,3}(?:[,.\u202f\u00a0']\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _CURRENCY_WORDS = {
     "€": "EUR",
     "eur": "EUR",

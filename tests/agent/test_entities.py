@@ -86,3 +86,8 @@ def test_a_part_number_makes_an_unclassified_message_a_catalog_question() -> Non
     assert _catalog_follow_up({"skus": ["ER32-18"]}, {"last_intent": "price_quote"}) == "price_quote"
     assert _catalog_follow_up({"skus": ["ER32-18"]}, {"last_intent": "order_status"}) == "product_question"
     assert _catalog_follow_up({}, {"last_intent": "price_quote"}) is None
+
+
+def test_a_lone_size_digit_is_searched_last_and_filler_words_not_at_all() -> None:
+    assert search_terms("have you got an ER32 collet for 9 mm?") == ["er32", "collet", "9"]
+    assert search_terms("do you carry a 10 mm 2 flute carbide end mill?")[:2] == ["10", "carbide"]

@@ -79,6 +79,13 @@ def test_a_price_in_another_currency_is_ungrounded():
     assert "EUR" in verdict.details["ungrounded"][0]["reason"]
 
 
+def test_a_decimal_with_four_places_in_a_product_name_grounds_the_same_figure_in_the_reply():
+    product = {"name": "Round bar stainless steel 1.4301 (304) 40 mm x 1000 mm", "sku": "RB-14301-40-1000"}
+    reply = "Yes, we have Round bar stainless steel 1.4301 (304) 40 mm x 1000 mm (SKU RB-14301-40-1000)."
+    assert check_grounding(reply, [product]).action == Action.PASS
+    assert check_grounding(reply.replace("1.4301", "1.4404"), [product]).action == Action.BLOCK
+
+
 def test_digits_inside_an_identifier_ground_nothing():
     product = {"id": "2c3b1f4d-0512-4d7c-8b6a-aa00bb00cc00", "name": "Collet ER32", "price": 18.5}
     assert (

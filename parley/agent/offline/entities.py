@@ -56,6 +56,9 @@ _STOP = frozenset(
         "do",
         "you",
         "have",
+        "got",
+        "carry",
+        "sell",
         "has",
         "had",
         "any",
@@ -206,8 +209,10 @@ def extract_entities(text: str) -> dict[str, Any]:
 def search_terms(text: str) -> list[str]:
     """The message's words worth matching against product names, most distinctive first."""
     words = re.findall(r"[\w.]+", text.lower())
-    terms = [
-        w.strip(".") for w in words if w.strip(".") and w.strip(".") not in _STOP and len(w.strip(".")) > 1
-    ]
+    # A lone digit stays: "a collet for 9 mm" names the 9 mm one.
+    stripped = (w.strip(".") for w in words)
+    terms = [w for w in stripped if w and w not in _STOP and (len(w) > 1 or w.isdigit())]
     unique = list(dict.fromkeys(terms))
-    return sorted(unique, key=lambda w: (not any(c.isdigit() for c in w), -len(w)))
+    # Numbers first ("6061", "M8"), then words; a lone digit last: it tells sizes apart ("9 mm") but, searched
+    # on its own, matches half the catalog.
+    return sorted(unique, key=lambda w: (2 if len(w) == 1 else not any(c.isdigit() for c in w), -len(w)))
