@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -12,14 +13,42 @@ from parley.agent.offline.planner import PRODUCT_INTENTS
 from parley.agent.offline.products import resolve_product
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
+from parley.knowledge.service import StoreBusy
 
-__all__ = ["retrieve"]
+__all__ = ["FAQ_MATCH_SIMILARITY", "retrieve"]
+
+_log = logging.getLogger(__name__)
+
+FAQ_MATCH_SIMILARITY = 0.8
+"""MiniLM cosine at or above which a question that reads like a product question is the business's FAQ.
+
+"do you provide a 3.1 mill certificate with aluminium?" sits at 0.87 from the demo FAQ's variant "mill
+certificate for aluminium", while product questions that merely share words with an FAQ ("do you have
+titanium sheets?", "do you have 1.4301 stainless round bar 40 mm?") stay below 0.5.
+"""
 
 
 async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
-    return await ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
+    try:
+        return await ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
+    except StoreBusy as exc:  # the embedded index is another process's: a person answers instead
+        _log.warning("no knowledge answer: %s", exc)
+        return None
+
+
+async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
+    """The FAQ answer when a product-looking question is one the business has answered; never for a SKU."""
+    if ctx.knowledge is None or state["entities"].get("skus"):
+        return None
+    try:
+        return await ctx.knowledge.faq_match(
+            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, min_similarity=FAQ_MATCH_SIMILARITY
+        )
+    except StoreBusy as exc:  # the catalog tools still answer the product question
+        _log.warning("FAQ match skipped: %s", exc)
+        return None
 
 
 @timed("retrieve")
@@ -28,6 +57,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     ctx = runtime.context
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
+    if state["intent"] in PRODUCT_INTENTS and (answer := await _faq_instead(state, ctx)):
+        facts["answer"] = answer
+        return {"intent": "faq", "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}
     if state["intent"] in PRODUCT_INTENTS:
         try:
             found = await resolve_product(

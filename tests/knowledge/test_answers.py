@@ -1,0 +1,36 @@
+"""Which knowledge the agent may quote: a close FAQ or article, never merely the least distant one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from parley.agent.nodes.retrieve import FAQ_MATCH_SIMILARITY
+from parley.knowledge.embeddings import get_embedder
+from parley.runtime import Runtime
+from tests.support.tenants import SeededTenants
+
+pytestmark = [pytest.mark.backend("sqlite"), pytest.mark.slow]
+
+
+async def test_the_demo_shops_knowledge_answers_what_it_covers_and_nothing_else(
+    runtime: Runtime, demo_shop: SeededTenants, tmp_path: Path
+) -> None:
+    # The real MiniLM, in a folder of its own: the similarity floors are MiniLM cosines.
+    settings = runtime.settings.model_copy(update={"data_dir": tmp_path})
+    real = Runtime.build(settings, embedder=get_embedder())
+    try:
+        knowledge, shop = real.knowledge, demo_shop.demo_id
+        await knowledge.sync(shop)
+        assert "credit card" in (await knowledge.answer(shop, "can I pay by card?") or "")
+        assert await knowledge.answer(shop, "do you have titanium sheets?") is None
+        assert "24-month" in (await knowledge.answer(shop, "how long is the warranty on your vices?") or "")
+        certificate = "do you provide a 3.1 mill certificate with aluminium?"
+        assert "10204" in (
+            await knowledge.faq_match(shop, certificate, min_similarity=FAQ_MATCH_SIMILARITY) or ""
+        )
+        bar = "do you have 1.4301 stainless round bar 40 mm?"
+        assert await knowledge.faq_match(shop, bar, min_similarity=FAQ_MATCH_SIMILARITY) is None
+    finally:
+        await real.close()
