@@ -114,12 +114,13 @@ class OutputGuard:
         """Run the output checks on a reply, given the tool results of the same turn.
 
         ``published``: the business's own texts behind the reply (knowledge answer, template wording),
-        which may state its policies and contact address.
+        which may state its policies, its contact address and example numbers ("ORD-2026-00042").
         """
         results = list(tool_results)
         texts = [text for text in published if text]
+        grounds = [*results, *texts]
         verdicts = [
-            check_grounding(reply, results, config=self.profile.grounding, user_message=user_message),
+            check_grounding(reply, grounds, config=self.profile.grounding, user_message=user_message),
             check_promises(reply, results, config=self.profile.promises, published=texts),
             check_leaks(
                 reply,

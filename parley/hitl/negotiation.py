@@ -12,6 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from parley.agent.offline.entities import PERCENT
 from parley.agent.offline.orders import find_own_order
 from parley.agent.offline.planner import Plan
 from parley.agent.offline.products import resolve_product
@@ -22,7 +23,7 @@ __all__ = ["asked_percent", "negotiate"]
 
 _ASKING = re.compile(r"\b(give|gimme|get|grant|off|discount|rabatt|descuento)\b", re.I)
 _PLURAL = re.compile(r"\b([a-z]{3,}[^s])s\b", re.I)
-_PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent|prozent|por ciento)", re.I)
+_PERCENT = re.compile(PERCENT, re.I)
 
 
 def asked_percent(text: str) -> Decimal | None:

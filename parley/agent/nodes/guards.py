@@ -52,7 +52,7 @@ def input_blocked(state: AgentState) -> bool:
 
 
 def _template_words(parts: list[dict[str, Any]], ctx: AgentContext, language: str) -> list[str]:
-    """The business's own wording of the turn's templates, which grounds its numbers ("ORD-2026-00042")."""
+    """The business's own wording of the turn's templates, placeholders left out."""
     words = []
     for part in parts:
         try:
@@ -80,11 +80,10 @@ async def guard_output(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     if guard is None:
         return {"guardrails": {**state.get("guardrails", {}), "output": dict(_PASS)}}
     language = state.get("language") or "en"
-    parts, calls, facts = state.get("parts", []), state.get("tool_calls", []), state.get("facts", {})
+    parts, facts, calls = state.get("parts", []), state.get("facts", {}), state.get("tool_calls", [])
     # The business's own words: its knowledge answer and its templates may state its policies, its
     # contact address and example numbers.
-    published = [*_template_words(parts, ctx, language), *([facts["answer"]] if facts.get("answer") else [])]
-    facts = {**facts, "templates": published}
+    published = [*_template_words(parts, ctx, language), facts.get("answer") or ""]
     templated = _from_templates(parts, ctx, language)
     draft = state.get("reply") or templated
     check = {"user_message": state["text"], "published": published}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -28,27 +29,32 @@ titanium sheets?", "do you have 1.4301 stainless round bar 40 mm?") stay below 0
 """
 
 
+async def _unless_busy(lookup: Awaitable[str | None]) -> str | None:
+    """A knowledge look-up, or None while another process holds the embedded index (a person answers)."""
+    try:
+        return await lookup
+    except StoreBusy as exc:
+        _log.warning("knowledge look-up skipped: %s", exc)
+        return None
+
+
 async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
-    try:
-        return await ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
-    except StoreBusy as exc:  # the embedded index is another process's: a person answers instead
-        _log.warning("no knowledge answer: %s", exc)
-        return None
+    return await _unless_busy(
+        ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
+    )
 
 
 async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
     """The FAQ answer when a product-looking question is one the business has answered; never for a SKU."""
     if ctx.knowledge is None or state["entities"].get("skus"):
         return None
-    try:
-        return await ctx.knowledge.faq_match(
+    return await _unless_busy(
+        ctx.knowledge.faq_match(
             ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, min_similarity=FAQ_MATCH_SIMILARITY
         )
-    except StoreBusy as exc:  # the catalog tools still answer the product question
-        _log.warning("FAQ match skipped: %s", exc)
-        return None
+    )
 
 
 @timed("retrieve")

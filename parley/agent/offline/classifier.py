@@ -16,10 +16,10 @@ import numpy as np
 from parley.agent.intent.classifier import IntentClassifier
 from parley.agent.intent.defaults import load_phrases
 from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
+from parley.agent.offline.entities import PERCENT
 
 __all__ = ["IntentModel", "train_intents"]
 
-_PERCENT = r"\b\d{1,3}(?:[.,]\d{1,2})?\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
@@ -30,8 +30,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            rf"{_PERCENT}\s*(?:off|discount|rabatt|nachlass|descuento)\b|"
-            rf"\b(?:discount|rabatt|nachlass|descuento)\b[^.?!]{{0,40}}?{_PERCENT}",
+            rf"{PERCENT}\s*(?:off|discount|rabatt|nachlass|descuento)\b|"
+            rf"\b(?:discount|rabatt|nachlass|descuento)\b[^.?!]{{0,40}}?{PERCENT}",
             re.I,
         ),
         "discount_request",

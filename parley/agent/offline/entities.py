@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["extract_entities", "search_terms"]
+__all__ = ["PERCENT", "extract_entities", "search_terms"]
 
+PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
+"""A percent the customer names ("20%", "12,5 Prozent"); group 1 is the number. Shared by the intent rules
+and the discount negotiation, so both read the same percents."""
 _ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
 _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
 _SKU = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b")
