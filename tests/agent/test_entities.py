@@ -27,6 +27,14 @@ from parley.agent.offline.templates import Templates
         ("price for 6061 aluminium plate 10 mm", None),
         ("do you have 10 mm plate for 500x500?", None),
         ("where is my 2nd order ORD-2026-00001?", None),
+        ("how much are 25 of the ER32-10?", 25),
+        ("and 1000?", 1000),
+        ("price of 200 M8 nuts", 200),
+        ("Was kosten 20 Stück?", 20),
+        ("¿Cuánto cuestan 5?", 5),
+        ("do you have 6061 T6 plate?", None),
+        ("hex bolt M8 x 20", None),
+        ("plate 500 x 500 mm", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

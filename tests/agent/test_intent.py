@@ -299,3 +299,18 @@ def test_a_message_closest_to_the_shops_out_of_scope_phrases_is_rejected_without
     prediction = clf.predict(text, minilm.embed([text])[0])
     assert prediction.is_out_of_scope
     assert prediction.threshold == 0.0 and prediction.confidence > 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can you cancel my order ORD-2026-00012?", "human_handoff"),
+        ("bitte stornieren Sie meine Bestellung", "human_handoff"),
+        ("I want a refund", "complaint"),
+        ("what is your cancellation policy?", "faq"),
+    ],
+)
+def test_a_cancellation_or_a_refund_is_for_a_person_but_a_question_about_them_is_not(
+    commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
+) -> None:
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parley.agent.nodes.retrieve import FAQ_MATCH_SIMILARITY
+from parley.agent.nodes.retrieve import FAQ_MATCH_SIMILARITY, ORDER_FAQ_MATCH_SIMILARITY
 from parley.knowledge.embeddings import get_embedder
 from parley.runtime import Runtime
 from tests.support.tenants import SeededTenants
@@ -32,5 +32,11 @@ async def test_the_demo_shops_knowledge_answers_what_it_covers_and_nothing_else(
         )
         bar = "do you have 1.4301 stainless round bar 40 mm?"
         assert await knowledge.faq_match(shop, bar, min_similarity=FAQ_MATCH_SIMILARITY) is None
+        delivery = "how long does delivery take?"
+        assert "14:00" in (
+            await knowledge.faq_match(shop, delivery, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) or ""
+        )
+        mine = "where is my order?"
+        assert await knowledge.faq_match(shop, mine, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) is None
     finally:
         await real.close()

@@ -74,7 +74,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         prediction = ctx.engine.intents.predict(text, ctx.vector)
         intent, confidence = prediction.intent, prediction.confidence
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
-        if intent == "out_of_scope" and _quantity_follow_up(text, entities, memory):
+        # A bare count cannot be a greeting or a goodbye either: "Was kosten 20 Stück?" read as "goodbye".
+        if (intent == "out_of_scope" or intent in _CHATTY) and _quantity_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)

@@ -16,7 +16,7 @@ from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
 from parley.knowledge.service import StoreBusy
 
-__all__ = ["FAQ_MATCH_SIMILARITY", "retrieve"]
+__all__ = ["FAQ_MATCH_SIMILARITY", "ORDER_FAQ_MATCH_SIMILARITY", "retrieve"]
 
 _log = logging.getLogger(__name__)
 
@@ -27,6 +27,17 @@ FAQ_MATCH_SIMILARITY = 0.8
 certificate for aluminium", while product questions that merely share words with an FAQ ("do you have
 titanium sheets?", "do you have 1.4301 stainless round bar 40 mm?") stay below 0.5.
 """
+
+
+ORDER_FAQ_MATCH_SIMILARITY = 0.7
+"""The same for a question that reads like an order question but names no order.
+
+"how long does delivery take?" and "when do you deliver?" sit at 0.78-0.79 from the demo FAQ "How fast do
+you deliver?"; "where is my order?" (0.64) and "has my order shipped yet?" (0.68) stay order questions.
+"""
+_FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in PRODUCT_INTENTS} | {
+    "order_status": ORDER_FAQ_MATCH_SIMILARITY
+}
 
 
 async def _unless_busy(lookup: Awaitable[str | None]) -> str | None:
@@ -47,32 +58,53 @@ async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
 
 
 async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
-    """The FAQ answer when a product-looking question is one the business has answered; never for a SKU."""
-    if ctx.knowledge is None or state["entities"].get("skus"):
+    """The FAQ answer when a product or order question is one the business has answered.
+
+    "how long does delivery take?" reads like an order question; a message that names a part, an order or an
+    invoice never gets an article instead.
+    """
+    entities = state["entities"]
+    if ctx.knowledge is None or any(entities.get(k) for k in ("skus", "order_numbers", "invoice_numbers")):
         return None
     return await _unless_busy(
         ctx.knowledge.faq_match(
-            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, min_similarity=FAQ_MATCH_SIMILARITY
+            ctx.actor.tenant_id,
+            state["text"],
+            query_vector=ctx.vector,
+            min_similarity=_FAQ_LOOKALIKES[state["intent"]],
         )
     )
+
+
+async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return await resolve_product(ctx.tools, state["text"], state["entities"], memory.get("last_product"))
+    except StepLimitReached:
+        return {"product": None, "others": [], "query": ""}
 
 
 @timed("retrieve")
 async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Resolve the product for product intents and the answer for FAQ questions into the turn's facts."""
     ctx = runtime.context
+    intent = state["intent"]
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
-    if state["intent"] in PRODUCT_INTENTS and (answer := await _faq_instead(state, ctx)):
+    found: dict[str, Any] | None = None
+    about_last_order = intent == "order_status" and memory.get("last_order")
+    if intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
         facts["answer"] = answer
-        return {"intent": "faq", "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}
-    if state["intent"] in PRODUCT_INTENTS:
-        try:
-            found = await resolve_product(
-                ctx.tools, state["text"], state["entities"], memory.get("last_product")
-            )
-        except StepLimitReached:
-            found = {"product": None, "others": [], "query": ""}
+        intent = "faq"
+    elif intent in PRODUCT_INTENTS:
+        found = await _resolve(state, ctx, memory)
+    elif intent == "faq":
+        facts["answer"] = await _knowledge_answer(state, ctx)
+        if not facts["answer"]:
+            # No article answers it, but it names a product ("do you have titanium sheets?"): the catalog does.
+            named = await _resolve(state, ctx, {})
+            if named["product"]:
+                found, intent = named, "product_question"
+    if found is not None:
         facts.update(
             product=found["product"],
             others=found.get("others", []),
@@ -84,8 +116,6 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             memory["last_product"] = {
                 key: product.get(key) for key in ("id", "sku", "name", "unit", "price", "currency")
             }
-    elif state["intent"] == "faq":
-        facts["answer"] = await _knowledge_answer(state, ctx)
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
-    return {"facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}
+    return {"intent": intent, "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}

@@ -20,53 +20,90 @@ from parley.agent.offline.entities import PERCENT
 
 __all__ = ["IntentModel", "train_intents"]
 
-_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
+_NOT_A_QUESTION = frozenset(
+    {"order_status", "place_order", "greeting", "goodbye", "product_question", "stock_check", OUT_OF_SCOPE}
+)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A pattern that cannot be wrong about the intent, and the classifier's guesses it may override.
+
+    ``overrides`` None means any guess. "the price on my invoice is wrong" stays an invoice question, "the 5%
+    discount on my invoice is missing" too, "3% off my order ORD-2026-00012" stays a discount request although
+    it names an order, and "what is your cancellation policy?" stays a question for the FAQ.
+    """
+
+    pattern: re.Pattern[str]
+    intent: str
+    overrides: frozenset[str] | None = None
+
+
+_RULES: tuple[_Rule, ...] = (
+    _Rule(
         re.compile(
             r"\b(human|person|real person|agent|someone|mensch|persona|operator)\b.*\b(talk|speak|please|bitte|hablar|sprechen)\b|\b(talk|speak|sprechen|hablar)\b.*\b(human|person|someone|mensch|persona)\b",
             re.I,
         ),
         "human_handoff",
     ),
-    (
+    _Rule(
         re.compile(
             rf"{PERCENT}\s*(?:off|discount|rabatt|nachlass|descuento)\b|"
             rf"\b(?:discount|rabatt|nachlass|descuento)\b[^.?!]{{0,40}}?{PERCENT}",
             re.I,
         ),
         "discount_request",
+        frozenset(
+            {
+                "discount_request",
+                "price_quote",
+                "product_question",
+                "stock_check",
+                "order_status",
+                "place_order",
+            }
+            | {"faq", OUT_OF_SCOPE}
+        ),
     ),
-    (re.compile(r"\bORD-\d{4}-\d{5}\b", re.I), "order_status"),
-    (re.compile(r"\bINV-[\w-]+\b", re.I), "invoice_question"),
-    (
+    # The agent may not cancel or refund on its own: a person does, whatever else the message names.
+    _Rule(
+        re.compile(
+            r"\b(cancel|cancell?ation|stornieren|storniere|stornierung|storno|cancelar|anular)\b", re.I
+        ),
+        "human_handoff",
+        frozenset({"human_handoff", *_NOT_A_QUESTION}),
+    ),
+    _Rule(
+        re.compile(r"\b(refund|money back|rückerstattung|geld zurück|reembolso|devuelvan el dinero)\b", re.I),
+        "complaint",
+        frozenset({"complaint", *_NOT_A_QUESTION}),
+    ),
+    _Rule(
+        re.compile(r"\bORD-\d{4}-\d{5}\b", re.I),
+        "order_status",
+        frozenset(
+            {
+                "order_status",
+                "product_question",
+                "stock_check",
+                "price_quote",
+                "greeting",
+                "faq",
+                OUT_OF_SCOPE,
+            }
+        ),
+    ),
+    _Rule(re.compile(r"\bINV-[\w-]+\b", re.I), "invoice_question"),
+    _Rule(
         re.compile(
             r"\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",
             re.I,
         ),
         "price_quote",
+        frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
     ),
 )
-_CONTEXT: dict[str, frozenset[str]] = {
-    "discount_request": frozenset(
-        {
-            "discount_request",
-            "price_quote",
-            "product_question",
-            "stock_check",
-            "order_status",
-            "place_order",
-            "faq",
-            OUT_OF_SCOPE,
-        }
-    ),
-    "price_quote": frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
-    "order_status": frozenset(
-        {"order_status", "product_question", "stock_check", "price_quote", "greeting", "faq", OUT_OF_SCOPE}
-    ),
-}
-"""The guesses a pattern may override: "the price on my invoice is wrong" stays an invoice question, "the 5%
-discount on my invoice is missing" too, and "3% off my order ORD-2026-00012" stays a discount request
-although it names an order."""
 
 THRESHOLD_CONFIDENCE = 0.5
 """The confidence reported for a score exactly at the classifier's out-of-scope threshold."""
@@ -110,12 +147,9 @@ class IntentModel:
             ScoredIntent(a.intent, round(_confidence(a.confidence, scale), 4)) for a in raw.alternatives
         )
         intent, confidence = raw.intent, alternatives[0].confidence
-        for pattern, ruled in _RULES:
-            if pattern.search(text):
-                if ruled in _CONTEXT and intent not in _CONTEXT[ruled]:
-                    break
-                intent, confidence = ruled, max(confidence, 0.9)
-                break
+        rule = next((rule for rule in _RULES if rule.pattern.search(text)), None)
+        if rule is not None and (rule.overrides is None or intent in rule.overrides):
+            intent, confidence = rule.intent, max(confidence, 0.9)
         return IntentPrediction(
             intent=intent, confidence=confidence, alternatives=alternatives, threshold=self.threshold
         )

@@ -25,19 +25,40 @@ async def find_own_order(tools: ToolBox, number: str, customer_id: Any) -> dict[
     )
 
 
+RECENT_ORDERS = 3
+"""How many of a known customer's latest orders "where is my order?" reports when no number is given."""
+
+
+def _status_part(order: dict[str, Any]) -> dict[str, Any]:
+    status = str(order.get("status", "")).replace("_", " ")
+    return {"key": "order_status", "values": {"number": order["number"], "status": status}}
+
+
+async def _recent_orders(tools: ToolBox, customer_id: Any) -> list[dict[str, Any]]:
+    """The customer's latest orders, newest first (none for a conversation with no known customer)."""
+    if customer_id is None:
+        return []
+    result = await tools.call("search_orders", customer_id=str(customer_id), limit=RECENT_ORDERS)
+    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
+    return [o for o in items if str(o.get("customer_id")) == str(customer_id)]
+
+
 async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> dict[str, Any]:
     """Parts for an order-status question."""
     numbers = state["entities"].get("order_numbers") or []
     number = numbers[0] if numbers else state.get("memory", {}).get("last_order")
-    if not number:
-        return {"parts": [{"key": "need_order_number", "values": {}}]}
     if not tools.has("search_orders"):
         return {"parts": [], "status": "handed_over", "reason": "order look-up is not available"}
+    if not number:
+        # "where is my order?" from a known customer: their latest orders; anyone else is asked for the number.
+        recent = await _recent_orders(tools, customer_id)
+        if not recent:
+            return {"parts": [{"key": "need_order_number", "values": {}}]}
+        plan: dict[str, Any] = {"parts": [_status_part(order) for order in recent]}
+        if len(recent) == 1:
+            plan["order"] = recent[0]["number"]
+        return plan
     order = await find_own_order(tools, number, customer_id)
     if order is None:
         return {"parts": [{"key": "order_not_found", "values": {"number": number}}]}
-    status = str(order.get("status", "")).replace("_", " ")
-    return {
-        "parts": [{"key": "order_status", "values": {"number": number, "status": status}}],
-        "order": number,
-    }
+    return {"parts": [_status_part(order)], "order": number}

@@ -16,11 +16,31 @@ from parley.agent.toolbox import ToolBox
 __all__ = ["Resolution", "resolve_product"]
 
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
+_PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
+
+
+def _singular(word: str) -> str:
+    """An English plural's singular ("collets", "boxes"), so "collets" finds "ER32 collet 10 mm"."""
+    if word.isdigit() or len(word) <= 3 or not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if _PLURAL_ES.search(word):
+        return word[:-2]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1]
+
+
+def _term(word: str) -> str:
+    return _singular(_SPELLINGS.get(word, word))
 
 
 def _words(text: str) -> set[str]:
-    raw = re.findall(r"[\w]+", text.lower().replace("-", " "))
-    return {_SPELLINGS.get(w, w) for w in raw}
+    return {_term(w) for w in re.findall(r"[\w]+", text.lower().replace("-", " "))}
+
+
+def _is_code(term: str) -> bool:
+    """A size or part code ("6204", "M8", "6061"): distinctive enough to name a product on its own."""
+    return len(term) >= 3 and any(c.isdigit() for c in term)
 
 
 def _score(product: dict[str, Any], terms: list[str]) -> int:
@@ -47,7 +67,7 @@ async def resolve_product(
         for item in await _candidates(tools, sku):
             if str(item.get("sku", "")).lower() == sku.lower():
                 return Resolution(product=item, others=[], query=sku)
-    terms = [_SPELLINGS.get(t, t) for t in search_terms(text)]
+    terms = list(dict.fromkeys(_term(t) for t in search_terms(text)))
     if entities.get("quantity") is not None:
         terms = [t for t in terms if t != str(entities["quantity"])]
     lowered = text.lower()
@@ -63,6 +83,11 @@ async def resolve_product(
             pool.setdefault(str(item["id"]), item)
     scored = sorted(pool.values(), key=lambda item: (-_score(item, terms), str(item.get("name", ""))))
     best = _score(scored[0], terms) if scored else 0
+    # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
+    # that matched: "Haben Sie Kugellager 6204?" is the 6204 bearing.
+    known = [t for t in terms if any(_score(item, [t]) for item in pool.values())]
+    if best and all(_is_code(t) for t in known) and _score(scored[0], known) == len(known):
+        best = max(best, min(2, len(terms)))
     if best < min(2, len(terms)):
         # A short follow-up none of whose words names a product ("what would 100 of them cost?") means the
         # last one; "and the drills?" names other products and does not.
