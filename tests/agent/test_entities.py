@@ -35,6 +35,9 @@ from parley.agent.offline.templates import Templates
         ("do you have 6061 T6 plate?", None),
         ("hex bolt M8 x 20", None),
         ("plate 500 x 500 mm", None),
+        ("price of 1,000 HN-M8-A2", 1000),
+        ("2.500 Stück bitte", 2500),
+        ("1.4301 round bar, 3 pieces", 3),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

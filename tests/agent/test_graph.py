@@ -303,3 +303,20 @@ async def test_a_cancellation_or_a_refund_goes_to_a_person(
     refund = await open_conversation(runtime, shop.tenant_id, shop.alice)
     turn = await agent.handle_message(shop.tenant_id, refund, "I want a refund")
     assert turn.status == "handed_over" and "colleague" in turn.response
+
+
+async def test_a_quote_for_several_products_prices_each_with_its_own_count(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(
+        shop.tenant_id, conversation, "price for 40 BOLT-M8-40, 2 AL-6061-12-500x500 and 3 XYZ-999 please"
+    )
+    assert turn.intent == "price_quote"
+    assert "40 pcs Hex bolt M8x40 zinc plated (BOLT-M8-40): 0.25 EUR each, 10.00 EUR net." in turn.response
+    assert "2 pcs Aluminium plate 6061-T6 12 mm 500x500 (AL-6061-12-500x500): 34.50 EUR each" in turn.response
+    assert "Total: 79.00 EUR net" in turn.response
+    assert 'I couldn\'t find a product matching "XYZ-999"' in turn.response
+    priced = [call for call in turn.tool_calls if call["name"] == "calculate_price"]
+    assert len(priced) == 1 and len(priced[0]["arguments"]["lines"]) == 2
+    assert _numbers(turn.response) <= _tool_numbers(turn.tool_calls), turn.response

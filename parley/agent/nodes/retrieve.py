@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.planner import PRODUCT_INTENTS
-from parley.agent.offline.products import resolve_product
+from parley.agent.offline.products import QuoteLine, resolve_lines, resolve_product
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
 from parley.knowledge.service import StoreBusy
@@ -83,6 +83,16 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
         return {"product": None, "others": [], "query": ""}
 
 
+async def _lines(state: AgentState, ctx: AgentContext) -> list[QuoteLine]:
+    """The products a price question lists with a count each; none for one product (or past the budget)."""
+    if state["intent"] != "price_quote" or not ctx.tools.has("search_products"):
+        return []
+    try:
+        return await resolve_lines(ctx.tools, state["text"])
+    except StepLimitReached:
+        return []
+
+
 @timed("retrieve")
 async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Resolve the product for product intents and the answer for FAQ questions into the turn's facts."""
@@ -95,6 +105,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     if intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
         facts["answer"] = answer
         intent = "faq"
+    elif lines := await _lines(state, ctx):
+        facts["lines"] = lines
+        named = [line for line in lines if line["product"]]
+        found = {"product": named[-1]["product"]} if named else None
     elif intent in PRODUCT_INTENTS:
         found = await _resolve(state, ctx, memory)
     elif intent == "faq":

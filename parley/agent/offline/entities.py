@@ -58,7 +58,16 @@ _STOP = frozenset([
 ])  # fmt: skip
 
 
+_GROUPED = re.compile(r"\b\d{1,3}(?:[,.]\d{3})+\b(?![.,]\d)")
+"""A count written with thousands separators: "1,000", "2.500" (not "1.4301" or "12,5")."""
+
+
+def _ungrouped(text: str) -> str:
+    return _GROUPED.sub(lambda m: re.sub(r"[,.]", "", m.group()), text)
+
+
 def _quantity(text: str) -> int | None:
+    text = _ungrouped(text)
     for pattern in _QUANTITY:
         match = pattern.search(text)
         if match:
@@ -96,7 +105,7 @@ def extract_entities(text: str) -> dict[str, Any]:
 
 def search_terms(text: str) -> list[str]:
     """The message's words worth matching against product names, most distinctive first."""
-    words = re.findall(r"[\w.]+", text.lower())
+    words = re.findall(r"[\w.]+", _ungrouped(text).lower())
     # A lone digit stays: "a collet for 9 mm" names the 9 mm one.
     stripped = (w.strip(".") for w in words)
     terms = [w for w in stripped if w and w not in _STOP and (len(w) > 1 or w.isdigit())]

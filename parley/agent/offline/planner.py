@@ -76,8 +76,43 @@ async def _price_parts(
     return [_part("list_price", **values)], {"list_price": product["price"]}
 
 
+async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any) -> Plan:
+    """One priced line per product found, the totals, and what was not found, named as the customer wrote it."""
+    found = [line for line in lines if line["product"]]
+    missing = [_part("product_not_found", query=line["query"]) for line in lines if not line["product"]]
+    if not found or not tools.has("calculate_price"):
+        return Plan(parts=missing or [_part("need_product")])
+    arguments: dict[str, Any] = {
+        "lines": [{"product_id": str(line["product"]["id"]), "quantity": line["quantity"]} for line in found]
+    }
+    if customer_id is not None:
+        arguments["customer_id"] = str(customer_id)
+    result = await tools.call("calculate_price", **arguments)
+    if not result.ok:
+        return Plan(parts=missing or [_part("need_product")])
+    currency = result.data["currency"]
+    parts = [
+        _part(
+            "quote_line",
+            quantity=priced["quantity"],
+            unit=line["product"].get("unit", "pcs"),
+            name=priced["name"],
+            sku=priced["sku"],
+            unit_net_price=money(priced["unit_net_price"]),
+            line_net=money(priced["line_net"]),
+            currency=currency,
+        )
+        for line, priced in zip(found, result.data["lines"], strict=True)
+    ]
+    totals = {"total_net": money(result.data["total_net"]), "total_gross": money(result.data["total_gross"])}
+    parts.append(_part("quote_total", currency=currency, **totals))
+    return Plan(parts=parts + missing, facts={"price": result.data})
+
+
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
+    if facts.get("lines"):
+        return await _quote_plan(facts["lines"], tools, customer_id)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
     if product is None:

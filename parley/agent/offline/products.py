@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parley.agent.offline.entities import search_terms
+from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["Resolution", "resolve_product"]
+__all__ = ["QuoteLine", "Resolution", "resolve_lines", "resolve_product"]
 
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
+_SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
 
 
@@ -96,3 +97,32 @@ async def resolve_product(
         return Resolution(product=None, others=[], query=query)
     ties = [item for item in scored[1:] if _score(item, terms) == best]
     return Resolution(product=scored[0], others=ties[:3], query=query)
+
+
+class QuoteLine(dict[str, Any]):
+    """A product named with its own count: ``product`` (None: not found), ``quantity``, ``query``."""
+
+
+async def resolve_lines(tools: ToolBox, text: str) -> list[QuoteLine]:
+    """Each part of the message that names a count and a product ("3 plates 6061 10 mm and 10 ER32-06").
+
+    Empty unless at least two parts carry a count of their own: one count belongs to the one product.
+    """
+    counted = []
+    for segment in _SEGMENTS.split(text):
+        entities = extract_entities(segment)
+        if entities.get("quantity") is not None:
+            counted.append((segment, entities))
+    if len(counted) < 2:
+        return []
+    lines = []
+    for segment, entities in counted:
+        found = await resolve_product(tools, segment, entities, None)
+        product = found["product"]
+        if product is not None and any(
+            line["product"] and line["product"]["id"] == product["id"] for line in lines
+        ):
+            return []  # the same product twice ("10 and 20 pieces of ...") is not a list of products
+        query = next(iter(entities.get("skus") or []), found.get("query", ""))
+        lines.append(QuoteLine(product=product, quantity=entities["quantity"], query=query))
+    return lines
