@@ -59,6 +59,8 @@ def test_emails_and_phone_numbers_are_found() -> None:
 
 def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("do you have 6061 aluminium plate 10 mm?") == ["6061", "10", "aluminium", "plate"]
+    assert search_terms("do you have 6061 aluminium plate 10mm?") == ["6061", "10", "aluminium", "plate"]
+    assert search_terms("and 1,000?") == ["1000"]
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:

@@ -105,7 +105,9 @@ def extract_entities(text: str) -> dict[str, Any]:
 
 def search_terms(text: str) -> list[str]:
     """The message's words worth matching against product names, most distinctive first."""
-    words = re.findall(r"[\w.]+", _ungrouped(text).lower())
+    # "8mm" is the 8 mm one: the catalog writes the number and the unit apart.
+    spaced = re.sub(r"(?<=\d)(mm|cm|kg)\b", r" \1", _ungrouped(text).lower())
+    words = re.findall(r"[\w.]+", spaced)
     # A lone digit stays: "a collet for 9 mm" names the 9 mm one.
     stripped = (w.strip(".") for w in words)
     terms = [w for w in stripped if w and w not in _STOP and (len(w) > 1 or w.isdigit())]

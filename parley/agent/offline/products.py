@@ -54,7 +54,7 @@ class Resolution(dict[str, Any]):
 
 
 async def _candidates(tools: ToolBox, term: str) -> list[dict[str, Any]]:
-    result = await tools.call("search_products", search=term, status="active", limit=50)
+    result = await tools.call("search_products", search=term, status="active", limit=100)
     return list(result.data.get("items", [])) if result.ok and isinstance(result.data, dict) else []
 
 
