@@ -1,9 +1,9 @@
 """The agent asking for a discount on the customer's behalf, on an order or on a new quotation.
 
 The discount goes on the order the customer named (their own only), or else on a quotation made for the
-product and quantity asked about. Within the agent's threshold the discount applies at once; above it the operation records a pending
-``discount_approval`` and the turn ends in ``approval_required``, which pauses the graph until a person
-decides. Every number in the reply comes from the tool results.
+product and quantity asked about. Within the agent's threshold the discount applies at once; above it the
+operation records a pending ``discount_approval`` and the turn ends in ``approval_required``, which pauses the
+graph until a person decides. Every number in the reply comes from the tool results.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from parley.agent.toolbox import ToolBox
 __all__ = ["asked_percent", "negotiate"]
 
 _ASKING = re.compile(r"\b(give|gimme|get|grant|off|discount|rabatt|descuento)\b", re.I)
-_PLURAL = re.compile(r"\b([a-z]{3,}[^s])s\b", re.I)
 _PERCENT = re.compile(PERCENT, re.I)
 
 
@@ -77,12 +76,8 @@ async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
         return _to_person("discount_request needs a person")
     text = _ASKING.sub(" ", _PERCENT.sub(" ", state["text"]))
     memory = state.get("memory", {})
-    product = None
-    for wording in dict.fromkeys((text, _PLURAL.sub(r"\1", text))):  # "40 plates" is sold as "plate"
-        found = await resolve_product(tools, wording, state.get("entities", {}), memory.get("last_product"))
-        product = found["product"]
-        if product is not None:
-            break
+    found = await resolve_product(tools, text, state.get("entities", {}), memory.get("last_product"))
+    product = found["product"]
     if product is None:
         return _to_person("discount_request without a product")
     quantity = state.get("entities", {}).get("quantity") or memory.get("last_quantity") or 1

@@ -13,16 +13,19 @@ from parley.agent.toolbox import ToolBox
 __all__ = ["find_own_order", "order_plan"]
 
 
+async def _own_orders(tools: ToolBox, customer_id: Any, **filters: Any) -> list[dict[str, Any]]:
+    """The conversation's customer's orders matching the filters, newest first; none without a customer."""
+    if customer_id is None:
+        return []
+    result = await tools.call("search_orders", customer_id=str(customer_id), **filters)
+    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
+    return [o for o in items if str(o.get("customer_id")) == str(customer_id)]
+
+
 async def find_own_order(tools: ToolBox, number: str, customer_id: Any) -> dict[str, Any] | None:
     """The conversation's customer's order with exactly this number, or None (anyone else's included)."""
-    if customer_id is None:
-        return None
-    result = await tools.call("search_orders", search=number, customer_id=str(customer_id), limit=5)
-    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
-    return next(
-        (o for o in items if o.get("number") == number and str(o.get("customer_id")) == str(customer_id)),
-        None,
-    )
+    orders = await _own_orders(tools, customer_id, search=number, limit=5)
+    return next((o for o in orders if o.get("number") == number), None)
 
 
 RECENT_ORDERS = 3
@@ -34,15 +37,6 @@ def _status_part(order: dict[str, Any]) -> dict[str, Any]:
     return {"key": "order_status", "values": {"number": order["number"], "status": status}}
 
 
-async def _recent_orders(tools: ToolBox, customer_id: Any) -> list[dict[str, Any]]:
-    """The customer's latest orders, newest first (none for a conversation with no known customer)."""
-    if customer_id is None:
-        return []
-    result = await tools.call("search_orders", customer_id=str(customer_id), limit=RECENT_ORDERS)
-    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
-    return [o for o in items if str(o.get("customer_id")) == str(customer_id)]
-
-
 async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> dict[str, Any]:
     """Parts for an order-status question."""
     numbers = state["entities"].get("order_numbers") or []
@@ -51,7 +45,7 @@ async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any)
         return {"parts": [], "status": "handed_over", "reason": "order look-up is not available"}
     if not number:
         # "where is my order?" from a known customer: their latest orders; anyone else is asked for the number.
-        recent = await _recent_orders(tools, customer_id)
+        recent = await _own_orders(tools, customer_id, limit=RECENT_ORDERS)
         if not recent:
             return {"parts": [{"key": "need_order_number", "values": {}}]}
         plan: dict[str, Any] = {"parts": [_status_part(order) for order in recent]}
