@@ -3,12 +3,15 @@
 Two signals, either of which flags a message: a small MLP on the message's MiniLM vector (computed once
 per turn and shared with intent detection and retrieval, so this check adds well under a millisecond) and
 the hand-written patterns of :mod:`parley.guardrails.injection_patterns`. The classifier was trained on
-English data and MiniLM has no vocabulary for most other scripts, so on text mostly written in, say,
-Chinese its score means little; by default it then abstains and the multilingual patterns decide.
+English and German data and MiniLM has no vocabulary for most other scripts, so on text mostly written in,
+say, Chinese its score means little; by default it then abstains and the multilingual patterns decide. The
+same holds for Spanish, French, Italian and Portuguese: it scored attacks in those languages near zero and an
+angry Spanish complaint ("el pedido llegó dañado y nadie me responde") as an attack.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -18,7 +21,21 @@ from parley.guardrails.injection_patterns import DIRECT_PATTERNS, find_patterns
 from parley.guardrails.profile import InjectionConfig
 from parley.guardrails.verdict import Verdict, timed
 
-__all__ = ["InjectionDetector", "latin_share"]
+__all__ = ["InjectionDetector", "latin_share", "readable", "romance_share"]
+
+# Frequent Spanish, French, Italian and Portuguese words that English and German text do not use ("me", "no",
+# "do", "pour", "du", "da" and "des" are left out for that reason).
+_ROMANCE_WORDS = frozenset([
+    "el", "la", "los", "las", "y", "de", "que", "qué", "en", "un", "una", "es", "por", "con", "para", "se",
+    "del", "al", "lo", "mi", "su", "sus", "tu", "muy", "ya", "hay", "ha", "está", "estoy", "están", "pero",
+    "como", "más", "il", "è", "di", "che", "non", "per", "sono", "della", "gli", "ho", "ci", "ne", "si",
+    "molto", "questo", "questa", "les", "et", "est", "je", "pas", "une", "dans", "ce", "qui", "suis", "très",
+    "mais", "avec", "nous", "vous", "à", "au", "aux", "os", "em", "não", "uma", "são", "meu", "minha"
+])  # fmt: skip
+#: Below this share of Latin letters, or from this share of Romance function words on, the classifier abstains.
+_LATIN_SHARE = 0.7
+_ROMANCE_SHARE = 0.25
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def latin_share(text: str) -> float:
@@ -32,11 +49,25 @@ def latin_share(text: str) -> float:
     return latin / len(letters)
 
 
+def romance_share(text: str) -> float:
+    """The share of words in ``text`` that are Spanish, French, Italian or Portuguese function words.
+
+    0.0 for fewer than four words: "Hola, buenos días" says too little to tell, and the classifier scores it
+    harmlessly anyway.
+    """
+    words = _WORD.findall(text.lower())
+    if len(words) < 4:
+        return 0.0
+    return sum(word in _ROMANCE_WORDS for word in words) / len(words)
+
+
+def readable(text: str) -> bool:
+    """Whether the classifier's languages (English, German) can be what ``text`` is written in."""
+    return latin_share(text) >= _LATIN_SHARE and romance_share(text) < _ROMANCE_SHARE
+
+
 class InjectionDetector:
     """Flags messages that try to override the assistant's instructions or unlock forbidden behaviour."""
-
-    #: Below this share of Latin letters the English classifier abstains (unless configured otherwise).
-    readable_share = 0.7
 
     def __init__(self, config: InjectionConfig | None = None, *, model: InjectionModel | None = None) -> None:
         self.config = config or InjectionConfig()
@@ -61,8 +92,7 @@ class InjectionDetector:
         if not self.config.enabled:
             return Verdict.ok("injection.disabled")
         patterns = find_patterns(text, DIRECT_PATTERNS) if self.config.use_patterns else []
-        readable = latin_share(text) >= self.readable_share
-        classify = vector is not None and (readable or self.config.classify_unreadable_scripts)
+        classify = vector is not None and (readable(text) or self.config.classify_unreadable_scripts)
         score = self.score(vector) if classify else None
         details = {
             "score": None if score is None else round(score, 4),

@@ -67,8 +67,9 @@ class InjectionConfig(_Config):
     use_patterns: bool = True
     classify_unreadable_scripts: bool = Field(
         False,
-        description="Run the English embedding classifier on text mostly in scripts it cannot read "
-        "(Chinese, Cyrillic...); when false only the multilingual patterns judge such text.",
+        description="Run the embedding classifier (trained on English and German) on text mostly in scripts "
+        "it cannot read (Chinese, Cyrillic...) or in Spanish, French, Italian or Portuguese; when false only "
+        "the multilingual patterns judge such text.",
     )
     action: Action = Action.BLOCK
 
