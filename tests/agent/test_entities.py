@@ -7,7 +7,7 @@ import pytest
 from parley.agent.nodes.intent import _catalog_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.templates import Templates
+from parley.agent.offline.templates import Templates, counted_unit
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,27 @@ def test_a_part_number_makes_an_unclassified_message_a_catalog_question() -> Non
 def test_a_lone_size_digit_is_searched_last_and_filler_words_not_at_all() -> None:
     assert search_terms("have you got an ER32 collet for 9 mm?") == ["er32", "collet", "9"]
     assert search_terms("do you carry a 10 mm 2 flute carbide end mill?")[:2] == ["10", "carbide"]
+
+
+@pytest.mark.parametrize(
+    ("count", "unit", "language", "written"),
+    [
+        (229, "box", "en", "boxes"),
+        (1, "box", "en", "box"),
+        (40, "bar", "en", "bars"),
+        (40, "pcs", "en", "pcs"),
+        (12, "kg", "en", "kg"),
+        (229, "box", "de", "box"),
+    ],
+)
+def test_an_english_unit_follows_its_count(count: int, unit: str, language: str, written: str) -> None:
+    assert counted_unit(count, unit, language) == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what is your cheapest end mill?", "Was kostet der günstigste Bohrer?", "¿Cuál es la fresa más barata?"],
+)
+def test_asking_for_the_cheapest_is_an_entity_and_not_a_product_word(text: str) -> None:
+    assert extract_entities(text)["cheapest"] is True
+    assert not {"cheapest", "günstigste", "más", "barata"} & set(search_terms(text))

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from parley.agent.service import AgentService
 from parley.demo.seed import seed_actor
 from parley.runtime import Runtime
 from parley.tools.pricing import service as pricing
 from parley.tools.pricing.schemas import LineIn
+from parley.tools.products.schemas import ProductCreate
+from parley.tools.products.service import create_product
+from parley.tools.stock.service import adjust_stock
 from tests.agent.conftest import Shop, an_order_of, open_conversation
 from tests.support.tenants import SeededTenants
 
@@ -320,3 +324,61 @@ async def test_a_quote_for_several_products_prices_each_with_its_own_count(
     priced = [call for call in turn.tool_calls if call["name"] == "calculate_price"]
     assert len(priced) == 1 and len(priced[0]["arguments"]["lines"]) == 2
     assert _numbers(turn.response) <= _tool_numbers(turn.tool_calls), turn.response
+
+
+async def _add_product(
+    runtime: Runtime, shop: Shop, sku: str, name: str, price: str, on_hand: int, **fields: str
+) -> None:
+    actor = seed_actor(shop.tenant_id)
+    async with runtime.db.transaction(shop.tenant_id) as session:
+        product = await create_product(
+            session, actor, data=ProductCreate(sku=sku, name=name, price=Decimal(price), **fields)
+        )
+        await adjust_stock(session, actor, product.id, mode="set", quantity=on_hand, reason="count")
+
+
+async def test_the_cheapest_is_the_lowest_priced_of_the_matching_products(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(
+        runtime, shop, "AL-6061-20-500x500", "Aluminium plate 6061-T6 20 mm 500x500", "19.90", 3
+    )
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "what is your cheapest aluminium plate?")
+    assert "(SKU AL-6061-20-500x500)" in turn.response
+    assert "19.90 EUR" in turn.response
+
+
+async def test_the_product_kind_outweighs_words_many_products_share(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    for length in (20, 30, 40, 60):
+        await _add_product(
+            runtime, shop, f"HB-M10x{length}-A2", f"Hex bolt M10 x {length} stainless steel A2", "8.10", 50
+        )
+    await _add_product(
+        runtime,
+        shop,
+        "DR-HSSCO-08",
+        "HSS-Co twist drill 8 mm",
+        "9.70",
+        40,
+        description="Cobalt high speed steel twist drill DIN 338.",
+    )
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "do you have drills for stainless steel?")
+    assert "(SKU DR-HSSCO-08)" in turn.response
+    assert "HB-M10" not in turn.response
+
+
+async def test_a_count_of_boxes_is_written_in_the_plural(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(
+        runtime, shop, "HN-M8-A2", "Hex nut M8 stainless steel A2, box of 100", "6.40", 229, unit="box"
+    )
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "how many boxes of HN-M8-A2 do you have?")
+    assert "229 boxes are in stock" in turn.response
+    price = await agent.handle_message(shop.tenant_id, conversation, "and how much for 1 box?")
+    assert "For 1 box:" in price.response

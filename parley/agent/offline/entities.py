@@ -24,6 +24,11 @@ _UNITS = (
     r"|boxes|box|cans|can|packs|pack|sets|set|pairs|pair|rolls|roll|bags|bag|bottles|bottle"
     r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata)"
 )
+_CHEAPEST = re.compile(
+    r"\b(?:cheapest|least\s+expensive|lowest[- ]priced|günstigste[nrms]?|billigste[nrms]?|"
+    r"más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
+    re.IGNORECASE,
+)
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
@@ -54,7 +59,9 @@ _STOP = frozenset([
     "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel", "viele", "und", "oder",
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",
-    "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig"
+    "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig",
+    "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten", "günstigster",
+    "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos", "baratas"
 ])  # fmt: skip
 
 
@@ -100,6 +107,8 @@ def extract_entities(text: str) -> dict[str, Any]:
     quantity = _quantity(text)
     if quantity is not None:
         found["quantity"] = quantity
+    if _CHEAPEST.search(text):
+        found["cheapest"] = True
     return found
 
 

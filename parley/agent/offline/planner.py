@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parley.agent.offline.templates import money
+from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
 __all__ = ["PRODUCT_INTENTS", "Plan", "plan_turn"]
@@ -34,14 +34,16 @@ def _singular(unit: str) -> str:
     return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
 
 
-async def _stock_parts(tools: ToolBox, product: dict[str, Any], quantity: int | None) -> list[dict[str, Any]]:
+async def _stock_parts(
+    tools: ToolBox, product: dict[str, Any], quantity: int | None, language: str
+) -> list[dict[str, Any]]:
     result = await tools.call("check_stock", product_id=str(product["id"]))
     if not result.ok:
         return []
     available = int(result.data.get("available", 0))
-    unit = product.get("unit", "pcs")
     if available <= 0:
         return [_part("out_of_stock")]
+    unit = counted_unit(available, product.get("unit", "pcs"), language)
     parts = [_part("stock", available=available, unit=unit)]
     if quantity is not None and quantity > available:
         parts.append(_part("short_stock", available=available, unit=unit, quantity=quantity))
@@ -49,7 +51,7 @@ async def _stock_parts(tools: ToolBox, product: dict[str, Any], quantity: int | 
 
 
 async def _price_parts(
-    tools: ToolBox, product: dict[str, Any], quantity: int | None, customer_id: Any
+    tools: ToolBox, product: dict[str, Any], quantity: int | None, customer_id: Any, language: str
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     unit = product.get("unit", "pcs")
     if tools.has("calculate_price"):
@@ -61,7 +63,7 @@ async def _price_parts(
             line = result.data["lines"][0]
             values = {
                 "quantity": line["quantity"],
-                "unit": unit,
+                "unit": counted_unit(int(line["quantity"]), unit, language),
                 "currency": result.data["currency"],
                 "unit_net_price": money(line["unit_net_price"]),
                 "total_net": money(result.data["total_net"]),
@@ -76,7 +78,7 @@ async def _price_parts(
     return [_part("list_price", **values)], {"list_price": product["price"]}
 
 
-async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any) -> Plan:
+async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any, language: str) -> Plan:
     """One priced line per product found, the totals, and what was not found, named as the customer wrote it."""
     found = [line for line in lines if line["product"]]
     missing = [_part("product_not_found", query=line["query"]) for line in lines if not line["product"]]
@@ -95,7 +97,7 @@ async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: 
         _part(
             "quote_line",
             quantity=priced["quantity"],
-            unit=line["product"].get("unit", "pcs"),
+            unit=counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language),
             name=priced["name"],
             sku=priced["sku"],
             unit_net_price=money(priced["unit_net_price"]),
@@ -111,8 +113,9 @@ async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: 
 
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
+    language = state.get("language") or "en"
     if facts.get("lines"):
-        return await _quote_plan(facts["lines"], tools, customer_id)
+        return await _quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
     if product is None:
@@ -137,13 +140,15 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         others = facts.get("others") or []
         if others:
             parts.append(_part("also", names=", ".join(f"{o['name']} ({o['sku']})" for o in others)))
-    wants_price = intent == "price_quote" or bool(_PRICE_WORDS.search(text))
+    wants_price = intent == "price_quote" or bool(
+        _PRICE_WORDS.search(text) or state["entities"].get("cheapest")
+    )
     wants_stock = intent in ("stock_check", "product_question") or bool(_STOCK_WORDS.search(text))
     extra: dict[str, Any] = {}
     if wants_stock or quantity is not None:
-        parts += await _stock_parts(tools, product, quantity)
+        parts += await _stock_parts(tools, product, quantity, language)
     if wants_price:
-        price_parts, extra = await _price_parts(tools, product, quantity, customer_id)
+        price_parts, extra = await _price_parts(tools, product, quantity, customer_id, language)
         parts += price_parts
     return Plan(parts=parts, facts=extra)
 

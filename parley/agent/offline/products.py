@@ -1,13 +1,15 @@
 """Finding the product a customer means: by SKU, else by words of its name through ``search_products``.
 
-A candidate scores one point per message word that is a whole word of its name, SKU or category; the best
-wins when it matches enough words. Short follow-ups ("and the 12 mm one?") borrow the words of the product
+A candidate scores per message word that is a whole word of its name, SKU or category (rarer words among the
+candidates weigh more; a word of its description counts half); the best wins when it matches enough words. Short follow-ups ("and the 12 mm one?") borrow the words of the product
 last discussed, so the conversation's memory narrows the search.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from parley.agent.offline.entities import extract_entities, search_terms
@@ -44,9 +46,46 @@ def _is_code(term: str) -> bool:
     return len(term) >= 3 and any(c.isdigit() for c in term)
 
 
+def _named(product: dict[str, Any]) -> set[str]:
+    return _words(f"{product.get('name', '')} {product.get('sku', '')} {product.get('category', '')}")
+
+
 def _score(product: dict[str, Any], terms: list[str]) -> int:
-    words = _words(f"{product.get('name', '')} {product.get('sku', '')} {product.get('category', '')}")
+    """How many of the words name the product (its name, SKU or category)."""
+    words = _named(product)
     return sum(term in words for term in terms)
+
+
+def _natural(name: str) -> list[Any]:
+    """Sizes in numeric order: the 3 mm drill before the 10 mm one."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]
+
+
+def _ranked(pool: list[dict[str, Any]], terms: list[str]) -> list[tuple[float, int, dict[str, Any]]]:
+    """The candidates best first, each with its rank and how many words it matched.
+
+    A word weighs more the fewer candidates it names, so "drills for stainless steel" is a drill rather
+    than one of the forty stainless parts; a word found only in the description counts half ("steel" in
+    "cobalt high speed steel twist drill") and counts as matched.
+    """
+    named = [_named(item) for item in pool]
+    described = [
+        _words(item.get("description") or "") - words for item, words in zip(pool, named, strict=True)
+    ]
+    weight = {t: 1.0 + math.log((len(pool) + 1) / (1 + sum(t in words for words in named))) for t in terms}
+    ranked = []
+    for item, words, more in zip(pool, named, described, strict=True):
+        rank = sum(weight[t] for t in terms if t in words) + sum(weight[t] / 2 for t in terms if t in more)
+        matched = sum(t in words or t in more for t in terms) if words.intersection(terms) else 0
+        ranked.append((rank, matched, item))
+    return sorted(ranked, key=lambda entry: (-entry[0], _natural(str(entry[2].get("name", "")))))
+
+
+def _price(product: dict[str, Any]) -> Decimal:
+    try:
+        return Decimal(str(product.get("price")))
+    except (InvalidOperation, ValueError):
+        return Decimal("Infinity")
 
 
 class Resolution(dict[str, Any]):
@@ -82,12 +121,12 @@ async def resolve_product(
     for term in terms[:2]:
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
-    scored = sorted(pool.values(), key=lambda item: (-_score(item, terms), str(item.get("name", ""))))
-    best = _score(scored[0], terms) if scored else 0
+    ranked = _ranked(list(pool.values()), terms)
+    top, best, chosen = ranked[0] if ranked else (0.0, 0, None)
     # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
     # that matched: "Haben Sie Kugellager 6204?" is the 6204 bearing.
     known = [t for t in terms if any(_score(item, [t]) for item in pool.values())]
-    if best and all(_is_code(t) for t in known) and _score(scored[0], known) == len(known):
+    if chosen and best and all(_is_code(t) for t in known) and _score(chosen, known) == len(known):
         best = max(best, min(2, len(terms)))
     if best < min(2, len(terms)):
         # A short follow-up none of whose words names a product ("what would 100 of them cost?") means the
@@ -95,8 +134,10 @@ async def resolve_product(
         if asked is not terms and not any(_score(item, asked) for item in pool.values()):
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
-    ties = [item for item in scored[1:] if _score(item, terms) == best]
-    return Resolution(product=scored[0], others=ties[:3], query=query)
+    ties = [item for rank, _matched, item in ranked if rank == top]
+    if entities.get("cheapest"):
+        ties.sort(key=_price)
+    return Resolution(product=ties[0], others=ties[1:4], query=query)
 
 
 class QuoteLine(dict[str, Any]):

@@ -14,7 +14,15 @@ from typing import Any
 
 import yaml
 
-__all__ = ["DEFAULT_TEMPLATES", "Templates", "default_templates", "literal_text", "money", "placeholders"]
+__all__ = [
+    "DEFAULT_TEMPLATES",
+    "Templates",
+    "counted_unit",
+    "default_templates",
+    "literal_text",
+    "money",
+    "placeholders",
+]
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates.yaml"
 
@@ -42,6 +50,29 @@ def money(value: Any) -> str:
         return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
     except (InvalidOperation, ValueError):
         return str(value)
+
+
+#: Units written the same after any count: abbreviations and symbols.
+_INVARIABLE_UNITS = frozenset({"pcs", "pc", "kg", "g", "t", "m", "mm", "cm", "km", "l", "ml", "m2", "m3"})
+
+
+def counted_unit(count: int, unit: str, language: str) -> str:
+    """The unit as English writes it after a count ("1 box", "229 boxes").
+
+    Other languages keep the business's own word: the catalog's units are single words, and their plural
+    forms there are not a rule of thumb away.
+    """
+    if (
+        language != "en"
+        or count == 1
+        or unit.lower() in _INVARIABLE_UNITS
+        or not unit.isalpha()
+        or len(unit) < 3
+    ):
+        return unit
+    if unit.endswith("s"):
+        return unit
+    return unit + ("es" if unit.endswith(("x", "ch", "sh")) else "s")
 
 
 class Templates:
