@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.agent.nodes.intent import _catalog_follow_up
+from parley.agent.nodes.intent import _catalog_follow_up, _product_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.templates import Templates, counted_unit
@@ -128,3 +128,17 @@ def test_an_english_unit_follows_its_count(count: int, unit: str, language: str,
 def test_asking_for_the_cheapest_is_an_entity_and_not_a_product_word(text: str) -> None:
     assert extract_entities(text)["cheapest"] is True
     assert not {"cheapest", "günstigste", "más", "barata"} & set(search_terms(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "follows"),
+    [
+        ("are they zinc plated?", True),
+        ("is it rust proof?", True),
+        ("are they zinc plated", False),  # not a question
+        ("do you sell gift cards?", False),  # refers to nothing
+    ],
+)
+def test_a_question_about_it_or_them_after_a_product_is_about_that_product(text: str, follows: bool) -> None:
+    assert _product_follow_up(text, {"last_product": {"sku": "HB-M12x20-A2"}}) is follows
+    assert _product_follow_up(text, {}) is False

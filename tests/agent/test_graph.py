@@ -382,3 +382,25 @@ async def test_a_count_of_boxes_is_written_in_the_plural(
     assert "229 boxes are in stock" in turn.response
     price = await agent.handle_message(shop.tenant_id, conversation, "and how much for 1 box?")
     assert "For 1 box:" in price.response
+
+
+async def test_a_new_part_code_after_a_product_names_the_new_part(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(
+        runtime, shop, "BRG-6205-2RS", "Ball bearing 6205-2RS", "5.90", 30, category="Bearings"
+    )
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, conversation, "do you have 6204 bearings?")
+    turn = await agent.handle_message(shop.tenant_id, conversation, "do you have 6205 bearings?")
+    assert "(SKU BRG-6205-2RS)" in turn.response
+
+
+async def test_a_question_about_them_looks_among_the_variants_of_the_product_just_discussed(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(runtime, shop, "BOLT-M8-40-A2", "Hex bolt M8x40 stainless steel A2", "0.60", 800)
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    turn = await agent.handle_message(shop.tenant_id, conversation, "are they stainless steel?")
+    assert "(SKU BOLT-M8-40-A2)" in turn.response

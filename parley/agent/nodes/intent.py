@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -22,6 +23,7 @@ ESCALATING_INTENTS = frozenset(
 )
 _CHATTY = frozenset({"greeting", "goodbye"})
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
+_BACK_REFERENCE = re.compile(r"\b(?:it|its|they|them|these|those|this\s+one|that\s+one)\b", re.IGNORECASE)
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -44,6 +46,15 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     if quantity is None or not memory.get("last_product"):
         return False
     return set(search_terms(text)) <= {str(quantity), "and", "about", "instead"}
+
+
+def _product_follow_up(text: str, memory: dict[str, Any]) -> bool:
+    """A question about "it" or "them" right after a product ("are they zinc plated?") asks about that product."""
+    return (
+        bool(memory.get("last_product"))
+        and text.rstrip().endswith("?")
+        and bool(_BACK_REFERENCE.search(text))
+    )
 
 
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
@@ -79,6 +90,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
+        elif intent == "out_of_scope" and _product_follow_up(text, memory):
+            intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

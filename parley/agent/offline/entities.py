@@ -60,7 +60,7 @@ _STOP = frozenset([
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",
     "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig",
-    "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten", "günstigster",
+    "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten", "günstigster",
     "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos", "baratas"
 ])  # fmt: skip
 

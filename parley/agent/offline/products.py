@@ -61,24 +61,49 @@ def _natural(name: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.lower())]
 
 
-def _ranked(pool: list[dict[str, Any]], terms: list[str]) -> list[tuple[float, int, dict[str, Any]]]:
+def _ranked(
+    pool: list[dict[str, Any]], terms: list[str], asked: list[str]
+) -> list[tuple[tuple[float, float], int, dict[str, Any]]]:
     """The candidates best first, each with its rank and how many words it matched.
 
     A word weighs more the fewer candidates it names, so "drills for stainless steel" is a drill rather
     than one of the forty stainless parts; a word found only in the description counts half ("steel" in
-    "cobalt high speed steel twist drill") and counts as matched.
+    "cobalt high speed steel twist drill") and counts as matched. The customer's own words rank first and
+    the remembered product's words only break ties: "do you have 6205 bearings?" after the 608 bearing is a
+    6205.
     """
     named = [_named(item) for item in pool]
     described = [
         _words(item.get("description") or "") - words for item, words in zip(pool, named, strict=True)
     ]
     weight = {t: 1.0 + math.log((len(pool) + 1) / (1 + sum(t in words for words in named))) for t in terms}
+
+    def rank(words: set[str], more: set[str], of: list[str]) -> float:
+        return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if t in more)
+
+    remembered = [t for t in terms if t not in asked]
     ranked = []
     for item, words, more in zip(pool, named, described, strict=True):
-        rank = sum(weight[t] for t in terms if t in words) + sum(weight[t] / 2 for t in terms if t in more)
         matched = sum(t in words or t in more for t in terms) if words.intersection(terms) else 0
-        ranked.append((rank, matched, item))
-    return sorted(ranked, key=lambda entry: (-entry[0], _natural(str(entry[2].get("name", "")))))
+        ranked.append(((rank(words, more, asked), rank(words, more, remembered)), matched, item))
+    return sorted(
+        ranked, key=lambda entry: (-entry[0][0], -entry[0][1], _natural(str(entry[2].get("name", ""))))
+    )
+
+
+def _family(product: dict[str, Any]) -> list[str]:
+    """The start of the name through its first number, which the product's variants share.
+
+    "Hex bolt DIN 933", "Deep groove ball bearing 608".
+
+    A follow-up searches it as well: "are they zinc plated?" after the M12 stainless bolt looks among that
+    bolt's variants, not only among the first hundred zinc-plated parts.
+    """
+    words = str(product.get("name", "")).split()
+    for i, word in enumerate(words):
+        if any(c.isdigit() for c in word):
+            return [" ".join([*words[:i], word.split("-")[0]])]
+    return []
 
 
 def _price(product: dict[str, Any]) -> Decimal:
@@ -114,15 +139,16 @@ async def resolve_product(
     query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
-    asked = terms
+    asked, searched = terms, terms[:2]
     if memory_product and len(terms) <= 2:
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
+        searched = [*searched, *_family(memory_product)]
     pool: dict[str, dict[str, Any]] = {}
-    for term in terms[:2]:
+    for term in searched:
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
-    ranked = _ranked(list(pool.values()), terms)
-    top, best, chosen = ranked[0] if ranked else (0.0, 0, None)
+    ranked = _ranked(list(pool.values()), terms, asked)
+    top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
     # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
     # that matched: "Haben Sie Kugellager 6204?" is the 6204 bearing.
     known = [t for t in terms if any(_score(item, [t]) for item in pool.values())]
