@@ -47,7 +47,7 @@ from parley.guardrails.injection_data import (
 from parley.guardrails.injection_model import load_injection_model
 from parley.guardrails.profile import DocumentInjectionConfig, InjectionConfig, TopicConfig
 from parley.guardrails.topics import HARMFUL_TOPICS, TopicChecker
-from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL
+from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL, embed_message, message_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache" / "bench" / "embeddings-minilm.npz"
@@ -192,7 +192,7 @@ def run_injection(sets, vecs, embedder_for_topics) -> list[dict]:
 
 
 def measure_latency(sets, embedder, *, samples: int, seed: int) -> dict:
-    """Per message: embed it alone with the given embedder, then run the detector on the vector."""
+    """Per message: embed it alone with the given embedder as a turn does, then run the detector on the vector."""
     detector = InjectionDetector()
     pool = [r.text for k in ("attacks", "benign", "notinject") for r in sets[k]]
     texts = random.Random(seed).sample(pool, min(samples, len(pool)))
@@ -200,7 +200,7 @@ def measure_latency(sets, embedder, *, samples: int, seed: int) -> dict:
     total, detector_only, lengths = [], [], []
     for text in texts:
         start = time.perf_counter()
-        vector = embedder.embed([text])[0]
+        vector = embed_message(embedder, text)
         middle = time.perf_counter()
         detector.check(text, vector)
         end = time.perf_counter()
@@ -722,7 +722,8 @@ def main(argv: list[str] | None = None) -> dict:
     sets = injection_sets()
     test_keys = {normalise(r.text) for k in ("attacks", "benign", "notinject", *CHAT_SETS) for r in sets[k]}
     leaked = sum(normalise(r.text) in test_keys for r in sets["train"])
-    vecs = {k: embed([r.text for r in v]) for k, v in sets.items()}
+    # Each message as a turn embeds it (the first and last 64 word pieces of a long one).
+    vecs = {k: embed([message_text(r.text, DEFAULT_EMBEDDING_MODEL) for r in v]) for k, v in sets.items()}
 
     from parley.knowledge.embeddings import SentenceTransformerEmbedder, get_embedder
 

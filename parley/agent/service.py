@@ -38,6 +38,7 @@ from parley.core.errors import BusinessRuleViolated
 from parley.guardrails.agent_guard import GuardrailsProvider
 from parley.guardrails.settings import Thresholds
 from parley.hitl.thresholds import guard_actions
+from parley.knowledge.embeddings import embed_message
 from parley.runtime import Runtime
 from parley.tools.agent_tools import langchain_tools
 from parley.tools.principal import agent_actor
@@ -272,7 +273,7 @@ class AgentService:
         """
         started = time.perf_counter()
         embedder = await self.embedder()
-        vector = (await asyncio.to_thread(embedder.embed, [turn.text]))[0]
+        vector = await asyncio.to_thread(embed_message, embedder, turn.text)
         embed_ms = _ms(started)
         guard = (
             await self.guard.for_turn(turn.tenant_id, turn.conversation_id, embedder=embedder)

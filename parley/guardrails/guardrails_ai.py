@@ -36,9 +36,9 @@ Check = Callable[[str, dict[str, Any]], Verdict]
 def _vector(value: str, metadata: dict[str, Any]) -> np.ndarray:
     vector = metadata.get("vector")
     if vector is None:
-        from parley.knowledge.embeddings import get_embedder
+        from parley.knowledge.embeddings import embed_message, get_embedder
 
-        vector = get_embedder().embed([value])[0]
+        vector = embed_message(get_embedder(), value)
     return np.asarray(vector, dtype=np.float32)
 
 

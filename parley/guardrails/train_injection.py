@@ -3,9 +3,9 @@
 Run ``python -m parley.guardrails.train_injection`` from the repository root. It embeds the training texts
 with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes seconds), then fits:
 
-* the message classifier: an MLP (384-256-64-1) on deepset train plus a fixed half of protectai
-  validation, deduplicated, with every text of any test set removed (see :mod:`injection_data`), plus
-  benign customer chat (10 phrases per CLINC150 training intent, its out-of-scope training phrases, and
+* the message classifier: an MLP (384-256-64-1) on the vectors a turn computes (a long message read at its
+  start and its end) of deepset train plus a fixed half of protectai validation, deduplicated, with every
+  text of any test set removed (see :mod:`injection_data`), plus benign customer chat (10 phrases per CLINC150 training intent, its out-of-scope training phrases, and
   the agent's packaged commerce phrases);
 * the document-segment classifier: a logistic regression on segment vectors plus two out-of-place
   features, trained on BIPIA's training emails with BIPIA's training attacks inserted, and on the segments
@@ -43,7 +43,7 @@ from parley.guardrails.injection_data import (
     normalise,
 )
 from parley.guardrails.injection_model import MODEL_PATH, DenseNet, InjectionModel
-from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder
+from parley.knowledge.embeddings import DEFAULT_EMBEDDING_MODEL, Embedder, message_text
 
 __all__ = ["DEFAULT_CACHE", "main", "train_models"]
 
@@ -176,7 +176,9 @@ def train_models(
     embedder = embedder or _LazyEmbedder()
     splits = load_injection_splits(data_dir, bipia_dir)
     message_rows = splits.train + _chat_rows(splits)
-    x = embed_with_cache([r.text for r in message_rows], embedder=embedder, cache_path=cache_path)
+    # As a turn embeds them: a long message is read at its start and its end.
+    texts = [message_text(r.text, embedder.model_name) for r in message_rows]
+    x = embed_with_cache(texts, embedder=embedder, cache_path=cache_path)
     y = np.array([r.label for r in message_rows])
     calibration = np.array([not r.source.startswith("chat/") for r in message_rows])
     message, message_thresholds = _fit_message_model(x, y, calibration)

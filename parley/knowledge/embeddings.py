@@ -11,13 +11,23 @@ import os
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["DEFAULT_EMBEDDING_MODEL", "Embedder", "SentenceTransformerEmbedder", "get_embedder"]
+__all__ = [
+    "DEFAULT_EMBEDDING_MODEL",
+    "MESSAGE_TOKENS",
+    "Embedder",
+    "SentenceTransformerEmbedder",
+    "embed_message",
+    "get_embedder",
+    "message_text",
+]
 
 DEFAULT_EMBEDDING_MODEL = "packaged:all-MiniLM-L6-v2"
+#: Word pieces of a customer's message the turn's vector reads (the model reads up to 256).
+MESSAGE_TOKENS = 128
 
 _log = logging.getLogger(__name__)
 
@@ -71,6 +81,39 @@ class SentenceTransformerEmbedder:
                 show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
+
+
+@lru_cache(maxsize=1)
+def _packaged_tokenizer() -> Any:
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(
+        str(Path(_resolve_model_path(DEFAULT_EMBEDDING_MODEL)) / "tokenizer.json")
+    )
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
+
+
+def message_text(text: str, model_name: str) -> str:
+    """What the turn embeds of a customer's message: at most ``MESSAGE_TOKENS`` word pieces.
+
+    A longer message is read at its start and its end, half of them each. Embedding time grows with the length: a 256-piece message took 38 ms here against 22 for 128, and the
+    guardrails screen every message within 30 ms. A long e-mail keeps its greeting and its closing question,
+    and an instruction appended at the end of a message stays in view. Other models embed the whole text.
+    """
+    half = (MESSAGE_TOKENS - 2) // 2  # [CLS] and [SEP] take two
+    if model_name != DEFAULT_EMBEDDING_MODEL or len(text) <= 2 * half:  # a piece has at least one character
+        return text
+    encoding = _packaged_tokenizer().encode(text, add_special_tokens=False)
+    if len(encoding.ids) <= 2 * half:
+        return text
+    return f"{text[: encoding.offsets[half - 1][1]]} {text[encoding.offsets[-half][0] :]}"
+
+
+def embed_message(embedder: Embedder, text: str) -> np.ndarray:
+    """The one vector of a customer's message that every step of the turn shares (see :func:`message_text`)."""
+    return embedder.embed([message_text(text, embedder.model_name)])[0]
 
 
 @lru_cache(maxsize=4)

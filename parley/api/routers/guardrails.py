@@ -13,6 +13,7 @@ from parley.core.actor import Actor
 from parley.guardrails import service
 from parley.guardrails.settings import GuardrailSettings
 from parley.guardrails.tester import GuardrailTest, run_test
+from parley.knowledge.embeddings import embed_message
 
 router = APIRouter(prefix="/api/v1/ai/guardrails", tags=["guardrails"])
 
@@ -39,5 +40,5 @@ async def test_guardrails(
     """Run one rule, or the whole profile, on a message or a draft reply; nothing is stored."""
     stored = await service.settings_of(session, actor.tenant_id)
     embedder = await agent.embedder()
-    vector = (await asyncio.to_thread(embedder.embed, [body.input]))[0]
+    vector = await asyncio.to_thread(embed_message, embedder, body.input)
     return ok(await asyncio.to_thread(run_test, body, stored, vector=vector, embedder=embedder))
