@@ -73,8 +73,61 @@ def _ungrouped(text: str) -> str:
     return _GROUPED.sub(lambda m: re.sub(r"[,.]", "", m.group()), text)
 
 
+_UNITS_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dos": 2, "tres": 3, "cuatro": 4,
+    "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12, "quince": 15,
+}  # fmt: skip
+_TENS_WORDS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
+    "achtzig": 80, "neunzig": 90, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
+    "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
+}  # fmt: skip
+_SCALE_WORDS = {"dozen": 12, "hundred": 100, "hundert": 100, "cien": 100, "cientos": 100, "thousand": 1000,
+                "tausend": 1000, "mil": 1000}  # fmt: skip
+_COUNT_WORDS = frozenset([*_UNITS_WORDS, *_TENS_WORDS, *_SCALE_WORDS])
+_NUMBER_WORD = "|".join(
+    sorted([*_UNITS_WORDS, *_TENS_WORDS, *_SCALE_WORDS, "a", "an", "one"], key=len, reverse=True)
+)
+_NUMBER_WORDS = re.compile(
+    rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+|y\s+)?(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
+)
+
+
+def _number_value(words: list[str]) -> int | None:
+    """The value of a count written in words ("forty", "twenty-five", "a hundred", "two dozen"), else None."""
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word in ("a", "an", "one"):
+            current = max(current, 1)
+        elif word in _UNITS_WORDS or word in _TENS_WORDS:
+            current += _UNITS_WORDS.get(word) or _TENS_WORDS[word]
+            seen = True
+        elif word in _SCALE_WORDS:
+            scale = _SCALE_WORDS[word]
+            current = max(current, 1) * scale
+            seen = True
+            if scale >= 100:
+                total, current = total + current, 0
+    return total + current if seen else None
+
+
+def _in_digits(text: str) -> str:
+    """Counts written in words as digits: "how much for forty?" is 40, "a hundred pieces" 100."""
+
+    def value(match: re.Match[str]) -> str:
+        words = [w for w in re.split(r"[\s-]+", match.group().lower()) if w not in ("and", "y")]
+        number = _number_value(words)
+        return match.group() if number is None else str(number)
+
+    return _NUMBER_WORDS.sub(value, text)
+
+
 def _quantity(text: str) -> int | None:
-    text = _ungrouped(text)
+    text = _in_digits(_ungrouped(text))
     for pattern in _QUANTITY:
         match = pattern.search(text)
         if match:
@@ -119,7 +172,9 @@ def search_terms(text: str) -> list[str]:
     words = re.findall(r"[\w.]+", spaced)
     # A lone digit stays: "a collet for 9 mm" names the 9 mm one.
     stripped = (w.strip(".") for w in words)
-    terms = [w for w in stripped if w and w not in _STOP and (len(w) > 1 or w.isdigit())]
+    terms = [
+        w for w in stripped if w and w not in _STOP and w not in _COUNT_WORDS and (len(w) > 1 or w.isdigit())
+    ]
     unique = list(dict.fromkeys(terms))
     # Numbers first ("6061", "M8"), then words; a lone digit last: it tells sizes apart ("9 mm") but, searched
     # on its own, matches half the catalog.
