@@ -60,8 +60,9 @@ _STOP = frozenset([
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",
     "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig",
-    "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten", "günstigster",
-    "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos", "baratas"
+    "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten",
+    "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos",
+    "baratas"
 ])  # fmt: skip
 
 
@@ -73,25 +74,25 @@ def _ungrouped(text: str) -> str:
     return _GROUPED.sub(lambda m: re.sub(r"[,.]", "", m.group()), text)
 
 
-_UNITS_WORDS = {
+_ONES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6,
     "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12, "dos": 2, "tres": 3, "cuatro": 4,
     "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "doce": 12, "quince": 15,
 }  # fmt: skip
-_TENS_WORDS = {
+_TENS = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70,
     "achtzig": 80, "neunzig": 90, "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50,
     "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
 }  # fmt: skip
-_SCALE_WORDS = {"dozen": 12, "hundred": 100, "hundert": 100, "cien": 100, "cientos": 100, "thousand": 1000,
-                "tausend": 1000, "mil": 1000}  # fmt: skip
-_COUNT_WORDS = frozenset([*_UNITS_WORDS, *_TENS_WORDS, *_SCALE_WORDS])
-_NUMBER_WORD = "|".join(
-    sorted([*_UNITS_WORDS, *_TENS_WORDS, *_SCALE_WORDS, "a", "an", "one"], key=len, reverse=True)
-)
+_SCALES = {
+    "dozen": 12, "hundred": 100, "hundert": 100, "cien": 100, "cientos": 100, "thousand": 1000, "tausend": 1000,
+    "mil": 1000,
+}  # fmt: skip
+_COUNT_WORDS = frozenset([*_ONES, *_TENS, *_SCALES])
+_NUMBER_WORD = "|".join(sorted([*_ONES, *_TENS, *_SCALES, "a", "an", "one"], key=len, reverse=True))
 _NUMBER_WORDS = re.compile(
     rf"\b(?:{_NUMBER_WORD})(?:(?:\s+|-)(?:and\s+|y\s+)?(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
 )
@@ -103,11 +104,11 @@ def _number_value(words: list[str]) -> int | None:
     for word in words:
         if word in ("a", "an", "one"):
             current = max(current, 1)
-        elif word in _UNITS_WORDS or word in _TENS_WORDS:
-            current += _UNITS_WORDS.get(word) or _TENS_WORDS[word]
+        elif word in _ONES or word in _TENS:
+            current += _ONES.get(word) or _TENS[word]
             seen = True
-        elif word in _SCALE_WORDS:
-            scale = _SCALE_WORDS[word]
+        elif word in _SCALES:
+            scale = _SCALES[word]
             current = max(current, 1) * scale
             seen = True
             if scale >= 100:

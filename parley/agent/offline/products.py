@@ -1,8 +1,9 @@
 """Finding the product a customer means: by SKU, else by words of its name through ``search_products``.
 
 A candidate scores per message word that is a whole word of its name, SKU or category (rarer words among the
-candidates weigh more; a word of its description counts half); the best wins when it matches enough words. Short follow-ups ("and the 12 mm one?") borrow the words of the product
-last discussed, so the conversation's memory narrows the search.
+candidates weigh more; a word of its description counts half); the best wins when it matches enough words.
+Short follow-ups ("and the 12 mm one?") borrow the words of the product last discussed, so the conversation's
+memory narrows the search.
 """
 
 from __future__ import annotations
@@ -94,9 +95,7 @@ def _ranked(
 def _family(product: dict[str, Any]) -> list[str]:
     """The start of the name through its first number, which the product's variants share.
 
-    "Hex bolt DIN 933", "Deep groove ball bearing 608".
-
-    A follow-up searches it as well: "are they zinc plated?" after the M12 stainless bolt looks among that
+    "Hex bolt DIN 933", "Deep groove ball bearing 608". A follow-up searches it as well: "are they zinc plated?" after the M12 stainless bolt looks among that
     bolt's variants, not only among the first hundred zinc-plated parts.
     """
     words = str(product.get("name", "")).split()

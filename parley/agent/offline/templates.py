@@ -52,8 +52,8 @@ def money(value: Any) -> str:
         return str(value)
 
 
-#: Units written the same after any count: abbreviations and symbols.
-_INVARIABLE_UNITS = frozenset({"pcs", "pc", "kg", "g", "t", "m", "mm", "cm", "km", "l", "ml", "m2", "m3"})
+#: Abbreviations written the same after any count; shorter units ("kg", "m", "l") are symbols anyway.
+_INVARIABLE_UNITS = frozenset({"pcs", "pkg", "pkt", "qty"})
 
 
 def counted_unit(count: int, unit: str, language: str) -> str:
@@ -62,15 +62,10 @@ def counted_unit(count: int, unit: str, language: str) -> str:
     Other languages keep the business's own word: the catalog's units are single words, and their plural
     forms there are not a rule of thumb away.
     """
-    if (
-        language != "en"
-        or count == 1
-        or unit.lower() in _INVARIABLE_UNITS
-        or not unit.isalpha()
-        or len(unit) < 3
-    ):
-        return unit
-    if unit.endswith("s"):
+    invariable = (
+        len(unit) < 3 or not unit.isalpha() or unit.endswith("s") or unit.lower() in _INVARIABLE_UNITS
+    )
+    if language != "en" or count == 1 or invariable:
         return unit
     return unit + ("es" if unit.endswith(("x", "ch", "sh")) else "s")
 
