@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parley.agent.nodes.intent import _catalog_follow_up, _product_follow_up
+from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _product_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.templates import Templates, counted_unit
@@ -150,3 +150,12 @@ def test_asking_for_the_cheapest_is_an_entity_and_not_a_product_word(text: str) 
 def test_a_question_about_it_or_them_after_a_product_is_about_that_product(text: str, follows: bool) -> None:
     assert _product_follow_up(text, {"last_product": {"sku": "HB-M12x20-A2"}}) is follows
     assert _product_follow_up(text, {}) is False
+
+
+def test_which_one_is_cheaper_after_a_list_asks_prices_unless_it_names_a_percent() -> None:
+    listed = {"last_query": "6205 bearing", "last_product": {"sku": "BR-6205-2RS"}}
+    for text in ("which one is cheaper?", "Welches ist billiger?"):
+        assert _cheaper_follow_up(text, extract_entities(text), listed)
+        assert not _cheaper_follow_up(text, extract_entities(text), {})
+    text = "give me 10% off, it should be cheaper"
+    assert not _cheaper_follow_up(text, extract_entities(text), listed)

@@ -404,3 +404,16 @@ async def test_a_question_about_them_looks_among_the_variants_of_the_product_jus
     await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     turn = await agent.handle_message(shop.tenant_id, conversation, "are they stainless steel?")
     assert "(SKU BOLT-M8-40-A2)" in turn.response
+
+
+async def test_which_one_is_cheaper_picks_among_the_products_just_listed(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(runtime, shop, "BRG-6204-ZZ", "Ball bearing 6204-ZZ", "4.50", 60, category="Bearings")
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    listed = await agent.handle_message(shop.tenant_id, conversation, "do you have 6204 bearings?")
+    assert "BRG-6204-2RS" in listed.response and "BRG-6204-ZZ" in listed.response
+    turn = await agent.handle_message(shop.tenant_id, conversation, "which one is cheaper?")
+    assert turn.status == "answered"
+    assert "(SKU BRG-6204-ZZ)" in turn.response
+    assert "4.50 EUR" in turn.response

@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
-from parley.agent.offline.entities import extract_entities, search_terms
+from parley.agent.offline.entities import PERCENT, extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.state import AgentState
 
@@ -23,6 +23,8 @@ ESCALATING_INTENTS = frozenset(
 )
 _CHATTY = frozenset({"greeting", "goodbye"})
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
+#: What "which one is cheaper?" is taken for when it asks for prices.
+_PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
 _BACK_REFERENCE = re.compile(r"\b(?:it|its|they|them|these|those|this\s+one|that\s+one)\b", re.IGNORECASE)
 
 
@@ -55,6 +57,11 @@ def _product_follow_up(text: str, memory: dict[str, Any]) -> bool:
         and text.rstrip().endswith("?")
         and bool(_BACK_REFERENCE.search(text))
     )
+
+
+def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
+    """A question which of the products just listed is cheaper asks their prices, not for a discount."""
+    return bool(entities.get("cheapest") and memory.get("last_query")) and not re.search(PERCENT, text)
 
 
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
@@ -92,6 +99,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and _product_follow_up(text, memory):
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+        elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
+            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
+from parley.agent.offline.entities import search_terms
 from parley.agent.offline.planner import PRODUCT_INTENTS
 from parley.agent.offline.products import QuoteLine, resolve_lines, resolve_product
 from parley.agent.state import AgentState
@@ -77,8 +78,11 @@ async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
 
 
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
+    text, last = state["text"], memory.get("last_product")
+    if state["entities"].get("cheapest") and memory.get("last_query") and not search_terms(text):
+        text, last = memory["last_query"], None  # "which one is cheaper?" asks among the products just listed
     try:
-        return await resolve_product(ctx.tools, state["text"], state["entities"], memory.get("last_product"))
+        return await resolve_product(ctx.tools, text, state["entities"], last)
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
 
@@ -130,6 +134,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             memory["last_product"] = {
                 key: product.get(key) for key in ("id", "sku", "name", "unit", "price", "currency")
             }
+            if found.get("query"):
+                memory["last_query"] = found["query"]
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
     return {"intent": intent, "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}

@@ -25,10 +25,11 @@ _UNITS = (
     r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata)"
 )
 _CHEAPEST = re.compile(
-    r"\b(?:cheapest|least\s+expensive|lowest[- ]priced|günstigste[nrms]?|billigste[nrms]?|"
-    r"más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
+    r"\b(?:cheapest|cheaper|least\s+expensive|less\s+expensive|lowest[- ]priced|günstigste[nrms]?|"
+    r"günstiger|billigste[nrms]?|billiger|más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
     re.IGNORECASE,
 )
+"""The cheapest of the matching products, or of those just listed: "which one is cheaper?"."""
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
@@ -62,7 +63,8 @@ _STOP = frozenset([
     "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig",
     "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten",
     "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos",
-    "baratas"
+    "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches", "cuál",
+    "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son"
 ])  # fmt: skip
 
 
