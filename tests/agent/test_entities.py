@@ -28,6 +28,8 @@ from parley.agent.offline.templates import Templates, counted_unit
         ("do you have 10 mm plate for 500x500?", None),
         ("where is my 2nd order ORD-2026-00001?", None),
         ("how much are 25 of the ER32-10?", 25),
+        ("Was kosten 3 Platten AL-6061-10-500x500?", 3),
+        ("¿Cuánto cuestan 4 placas de 10 mm?", 4),
         ("how much for forty?", 40),
         ("a hundred pieces please", 100),
         ("twenty-five boxes of M8 nuts", 25),
@@ -145,11 +147,14 @@ def test_asking_for_the_cheapest_is_an_entity_and_not_a_product_word(text: str) 
         ("is it rust proof?", True),
         ("are they zinc plated", False),  # not a question
         ("do you sell gift cards?", False),  # refers to nothing
+        ("what sizes?", True),
+        ("¿Qué medidas hay?", True),
     ],
 )
 def test_a_question_about_it_or_them_after_a_product_is_about_that_product(text: str, follows: bool) -> None:
-    assert _product_follow_up(text, {"last_product": {"sku": "HB-M12x20-A2"}}) is follows
-    assert _product_follow_up(text, {}) is False
+    entities = extract_entities(text)
+    assert _product_follow_up(text, entities, {"last_product": {"sku": "HB-M12x20-A2"}}) is follows
+    assert _product_follow_up(text, entities, {}) is False
 
 
 def test_which_one_is_cheaper_after_a_list_asks_prices_unless_it_names_a_percent() -> None:

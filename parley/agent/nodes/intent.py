@@ -50,13 +50,13 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     return set(search_terms(text)) <= {str(quantity), "and", "about", "instead"}
 
 
-def _product_follow_up(text: str, memory: dict[str, Any]) -> bool:
-    """A question about "it" or "them" right after a product ("are they zinc plated?") asks about that product."""
-    return (
-        bool(memory.get("last_product"))
-        and text.rstrip().endswith("?")
-        and bool(_BACK_REFERENCE.search(text))
-    )
+def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
+    """A question about "it" or "them", or about the sizes, right after a product asks about that product.
+
+    "are they zinc plated?", "what sizes?".
+    """
+    refers = bool(_BACK_REFERENCE.search(text) or entities.get("variants"))
+    return bool(memory.get("last_product")) and text.rstrip().endswith("?") and refers
 
 
 def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
@@ -97,7 +97,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
-        elif intent == "out_of_scope" and _product_follow_up(text, memory):
+        elif intent == "out_of_scope" and _product_follow_up(text, entities, memory):
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)

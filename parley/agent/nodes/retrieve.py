@@ -12,7 +12,7 @@ from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.entities import search_terms
 from parley.agent.offline.planner import PRODUCT_INTENTS
-from parley.agent.offline.products import QuoteLine, resolve_lines, resolve_product
+from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
 from parley.knowledge.service import StoreBusy
@@ -77,12 +77,30 @@ async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
     )
 
 
+def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
+    """The last search again for "which one is cheaper?" or "what sizes?", which name no product themselves."""
+    entities, last_query = state["entities"], memory.get("last_query")
+    if (
+        not (entities.get("cheapest") or entities.get("variants"))
+        or not last_query
+        or search_terms(state["text"])
+    ):
+        return None
+    return str(last_query)
+
+
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
     text, last = state["text"], memory.get("last_product")
-    if state["entities"].get("cheapest") and memory.get("last_query") and not search_terms(text):
-        text, last = memory["last_query"], None  # "which one is cheaper?" asks among the products just listed
+    if again := _among_last(state, memory):
+        text, last = again, None
     try:
-        return await resolve_product(ctx.tools, text, state["entities"], last)
+        found = await resolve_product(ctx.tools, text, state["entities"], last)
+        kind = product_kind(memory.get("last_product") or {})
+        if again and state["entities"].get("variants") and not found.get("others") and kind:
+            # The last search named one product only ("AL-6061-10-500x500"): the sizes of its kind, the
+            # closest to it first
+            found = await resolve_product(ctx.tools, kind, state["entities"], memory.get("last_product"))
+        return found
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
 

@@ -22,7 +22,8 @@ _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
 _UNITS = (
     r"(?:pieces|piece|pcs|pc|units|unit|items|stück|stk|piezas|unidades|sheets|plates|bars"
     r"|boxes|box|cans|can|packs|pack|sets|set|pairs|pair|rolls|roll|bags|bag|bottles|bottle"
-    r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata)"
+    r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata"
+    r"|platten|platte|bleche|blech|stangen|stange|rollen|rolle|placas|placa|barras|barra|rollos|rollo)"
 )
 _CHEAPEST = re.compile(
     r"\b(?:cheapest|cheaper|least\s+expensive|less\s+expensive|lowest[- ]priced|günstigste[nrms]?|"
@@ -30,6 +31,12 @@ _CHEAPEST = re.compile(
     re.IGNORECASE,
 )
 """The cheapest of the matching products, or of those just listed: "which one is cheaper?"."""
+_VARIANTS = re.compile(
+    r"\b(?:sizes|variants|versions|options|dimensions|diameters|lengths|größen|varianten|abmessungen|"
+    r"tamaños|medidas|variantes)\b",
+    re.IGNORECASE,
+)
+"""A question about the other sizes of what was just discussed: "what sizes?", "which diameters?"."""
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
@@ -64,7 +71,9 @@ _STOP = frozenset([
     "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten",
     "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos",
     "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches", "cuál",
-    "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son"
+    "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "sizes", "variants", "versions", "options",
+    "dimensions", "diameters", "lengths", "größen", "varianten", "abmessungen", "tamaños", "medidas",
+    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen"
 ])  # fmt: skip
 
 
@@ -165,6 +174,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["quantity"] = quantity
     if _CHEAPEST.search(text):
         found["cheapest"] = True
+    if _VARIANTS.search(text):
+        found["variants"] = True
     return found
 
 

@@ -16,8 +16,19 @@ from typing import Any
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["QuoteLine", "Resolution", "resolve_lines", "resolve_product"]
+__all__ = [
+    "OTHERS_LISTED",
+    "VARIANTS_LISTED",
+    "QuoteLine",
+    "Resolution",
+    "product_kind",
+    "resolve_lines",
+    "resolve_product",
+]
 
+#: Equally good matches named after the chosen one; more when the customer asks which sizes there are.
+OTHERS_LISTED = 3
+VARIANTS_LISTED = 8
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
@@ -92,17 +103,26 @@ def _ranked(
     )
 
 
+def _first_size(words: list[str]) -> int:
+    return next((i for i, word in enumerate(words) if any(c.isdigit() for c in word)), len(words))
+
+
 def _family(product: dict[str, Any]) -> list[str]:
     """The start of the name through its first number, which the product's variants share.
 
-    "Hex bolt DIN 933", "Deep groove ball bearing 608". A follow-up searches it as well: "are they zinc plated?" after the M12 stainless bolt looks among that
-    bolt's variants, not only among the first hundred zinc-plated parts.
+    "Hex bolt DIN 933", "Deep groove ball bearing 608". A follow-up searches it as well: "are they zinc
+    plated?" after the M12 stainless bolt looks among that bolt's variants, not only among the first hundred
+    zinc-plated parts.
     """
     words = str(product.get("name", "")).split()
-    for i, word in enumerate(words):
-        if any(c.isdigit() for c in word):
-            return [" ".join([*words[:i], word.split("-")[0]])]
-    return []
+    size = _first_size(words)
+    return [" ".join([*words[:size], words[size].split("-")[0]])] if size < len(words) else []
+
+
+def product_kind(product: dict[str, Any]) -> str:
+    """The words of the name before its first size: what "which sizes?" asks about ("Aluminium plate")."""
+    words = str(product.get("name", "")).split()
+    return " ".join(words[: _first_size(words)])
 
 
 def _price(product: dict[str, Any]) -> Decimal:
@@ -159,10 +179,14 @@ async def resolve_product(
         if asked is not terms and not any(_score(item, asked) for item in pool.values()):
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
-    ties = [item for rank, _matched, item in ranked if rank == top]
+    # Asked which sizes there are, every match of the customer's words counts, the closest to the remembered
+    # product first; otherwise only the equally best.
+    variants = bool(entities.get("variants"))
+    ties = [item for rank, _matched, item in ranked if (rank[0] == top[0] if variants else rank == top)]
     if entities.get("cheapest"):
         ties.sort(key=_price)
-    return Resolution(product=ties[0], others=ties[1:4], query=query)
+    listed = VARIANTS_LISTED if variants else OTHERS_LISTED
+    return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
 
 
 class QuoteLine(dict[str, Any]):
