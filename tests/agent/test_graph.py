@@ -417,3 +417,16 @@ async def test_which_one_is_cheaper_picks_among_the_products_just_listed(
     assert turn.status == "answered"
     assert "(SKU BRG-6204-ZZ)" in turn.response
     assert "4.50 EUR" in turn.response
+
+
+async def test_a_sold_out_product_comes_with_an_equally_good_one_in_stock(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    await _add_product(runtime, shop, "BRG-6204-ZZ", "Ball bearing 6204-ZZ", "4.50", 60, category="Bearings")
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "do you have 6204 bearings?")
+    assert "(SKU BRG-6204-2RS)" in turn.response
+    assert (
+        "It is out of stock at the moment. In stock instead: Ball bearing 6204-ZZ (BRG-6204-ZZ), 60 pcs."
+        in (turn.response)
+    )

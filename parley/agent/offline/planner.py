@@ -15,6 +15,8 @@ from parley.agent.toolbox import ToolBox
 __all__ = ["PRODUCT_INTENTS", "Plan", "plan_turn"]
 
 PRODUCT_INTENTS = frozenset({"product_question", "price_quote", "stock_check"})
+#: Equally good matches whose stock is checked when the chosen product is sold out.
+ALTERNATIVES_CHECKED = 2
 _PRICE_WORDS = re.compile(
     r"\b(cost|costs|price|prices|quote|how much|kostet|kosten|preis|cuesta|precio|cuánto)\b", re.I
 )
@@ -34,15 +36,35 @@ def _singular(unit: str) -> str:
     return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
 
 
-async def _stock_parts(
-    tools: ToolBox, product: dict[str, Any], quantity: int | None, language: str
-) -> list[dict[str, Any]]:
+async def _available(tools: ToolBox, product: dict[str, Any]) -> int | None:
     result = await tools.call("check_stock", product_id=str(product["id"]))
-    if not result.ok:
+    return int(result.data.get("available", 0)) if result.ok else None
+
+
+async def _in_stock_instead(
+    tools: ToolBox, others: list[dict[str, Any]], language: str
+) -> list[dict[str, Any]]:
+    """The first of the equally good matches that is in stock, when the chosen one is not."""
+    for other in others[:ALTERNATIVES_CHECKED]:
+        available = await _available(tools, other)
+        if available:
+            unit = counted_unit(available, other.get("unit", "pcs"), language)
+            return [
+                _part(
+                    "in_stock_instead", name=other["name"], sku=other["sku"], available=available, unit=unit
+                )
+            ]
+    return []
+
+
+async def _stock_parts(
+    tools: ToolBox, product: dict[str, Any], quantity: int | None, language: str, others: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    available = await _available(tools, product)
+    if available is None:
         return []
-    available = int(result.data.get("available", 0))
     if available <= 0:
-        return [_part("out_of_stock")]
+        return [_part("out_of_stock"), *await _in_stock_instead(tools, others, language)]
     unit = counted_unit(available, product.get("unit", "pcs"), language)
     parts = [_part("stock", available=available, unit=unit)]
     if quantity is not None and quantity > available:
@@ -146,7 +168,7 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     wants_stock = intent in ("stock_check", "product_question") or bool(_STOCK_WORDS.search(text))
     extra: dict[str, Any] = {}
     if wants_stock or quantity is not None:
-        parts += await _stock_parts(tools, product, quantity, language)
+        parts += await _stock_parts(tools, product, quantity, language, facts.get("others") or [])
     if wants_price:
         price_parts, extra = await _price_parts(tools, product, quantity, customer_id, language)
         parts += price_parts
