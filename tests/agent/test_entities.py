@@ -164,3 +164,19 @@ def test_which_one_is_cheaper_after_a_list_asks_prices_unless_it_names_a_percent
         assert not _cheaper_follow_up(text, extract_entities(text), {})
     text = "give me 10% off, it should be cheaper"
     assert not _cheaper_follow_up(text, extract_entities(text), listed)
+
+
+@pytest.mark.parametrize(
+    ("text", "ordinal"),
+    [
+        ("the second one, how much?", 1),
+        ("and the first one?", 0),
+        ("Und den zweiten?", 1),
+        ("el primero, por favor", 0),
+        ("the last one", -1),
+        ("my last order", None),
+        ("first time ordering here", None),
+    ],
+)
+def test_the_second_one_points_into_the_last_list(text: str, ordinal: int | None) -> None:
+    assert extract_entities(text).get("ordinal") == ordinal

@@ -430,3 +430,14 @@ async def test_a_sold_out_product_comes_with_an_equally_good_one_in_stock(
         "It is out of stock at the moment. In stock instead: Ball bearing 6204-ZZ (BRG-6204-ZZ), 60 pcs."
         in (turn.response)
     )
+
+
+async def test_the_second_one_is_the_second_product_just_listed(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    listed = await agent.handle_message(shop.tenant_id, conversation, "do you have aluminium plates?")
+    assert listed.response.index("AL-6061-10-500x500") < listed.response.index("AL-6061-12-500x500")
+    turn = await agent.handle_message(shop.tenant_id, conversation, "the second one, how much?")
+    assert "(SKU AL-6061-12-500x500)" in turn.response
+    assert "34.50 EUR" in turn.response

@@ -65,12 +65,12 @@ def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, An
 
 
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
-    """A message that names a part number is about the catalog, even when its wording is too short to classify.
+    """A message that names a part number, or one of the products just listed, is about the catalog.
 
-    "tell me about VC-125" is a product question; "and what about ER32-18?" right after a price asks the
-    same of the new part.
+    Even when its wording is too short to classify: "tell me about VC-125" is a product question; "and what about ER32-18?" right after a price asks the
+    same of the new part, and so does "and the first one?".
     """
-    if not entities.get("skus"):
+    if not entities.get("skus") and not (entities.get("ordinal") is not None and memory.get("last_listed")):
         return None
     last = memory.get("last_intent")
     return last if last in _CATALOG else "product_question"

@@ -77,20 +77,36 @@ async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
     )
 
 
+def _names_a_product(state: AgentState) -> bool:
+    """Whether the message has words to search the catalog for, besides its count."""
+    quantity = state["entities"].get("quantity")
+    return any(term != str(quantity) for term in search_terms(state["text"]))
+
+
 def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
     """The last search again for "which one is cheaper?" or "what sizes?", which name no product themselves."""
     entities, last_query = state["entities"], memory.get("last_query")
     if (
         not (entities.get("cheapest") or entities.get("variants"))
         or not last_query
-        or search_terms(state["text"])
+        or _names_a_product(state)
     ):
         return None
     return str(last_query)
 
 
+def _listed(state: AgentState, memory: dict[str, Any]) -> str | None:
+    """The SKU that "the second one" points at among the products of the last list, if any."""
+    ordinal, listed = state["entities"].get("ordinal"), memory.get("last_listed") or []
+    if ordinal is None or not listed or _names_a_product(state) or ordinal >= len(listed):
+        return None
+    return str(listed[ordinal])
+
+
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
     text, last = state["text"], memory.get("last_product")
+    if sku := _listed(state, memory):
+        return await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
     if again := _among_last(state, memory):
         text, last = again, None
     try:
@@ -154,6 +170,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             }
             if found.get("query"):
                 memory["last_query"] = found["query"]
+            if found.get("others"):
+                memory["last_listed"] = [product.get("sku"), *(other.get("sku") for other in found["others"])]
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
     return {"intent": intent, "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}

@@ -37,6 +37,19 @@ _VARIANTS = re.compile(
     re.IGNORECASE,
 )
 """A question about the other sizes of what was just discussed: "what sizes?", "which diameters?"."""
+_ORDINALS = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
+    "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,
+    "segundo": 1, "segunda": 1, "tercero": 2, "tercera": 2, "tercer": 2, "cuarto": 3, "cuarta": 3,
+    "último": -1, "última": -1,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last|erste|zweite|dritte|vierte|letzte|primer[oa]?|"
+    r"segund[oa]|tercer[oa]?|cuart[oa]|últim[oa])(?:[nrs])?\b"
+    r"(?=\s*(?:one|option|item|product|artikel|producto|opción|[?.!,;]|$))",
+    re.IGNORECASE,
+)
+"""Which of the products just listed: "the second one", "den zweiten?", "el primero"."""
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
@@ -73,7 +86,11 @@ _STOP = frozenset([
     "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches", "cuál",
     "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "sizes", "variants", "versions", "options",
     "dimensions", "diameters", "lengths", "größen", "varianten", "abmessungen", "tamaños", "medidas",
-    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen"
+    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen",
+    "first", "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "last", "erste", "ersten", "zweite",
+    "zweiten", "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer",
+    "segundo", "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option",
+    "item", "product", "den"
 ])  # fmt: skip
 
 
@@ -176,6 +193,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["cheapest"] = True
     if _VARIANTS.search(text):
         found["variants"] = True
+    if ordinal := _ORDINAL.search(text):
+        found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
     return found
 
 
