@@ -441,3 +441,14 @@ async def test_the_second_one_is_the_second_product_just_listed(
     turn = await agent.handle_message(shop.tenant_id, conversation, "the second one, how much?")
     assert "(SKU AL-6061-12-500x500)" in turn.response
     assert "34.50 EUR" in turn.response
+
+
+async def test_german_and_spanish_product_words_find_an_english_catalog(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    german = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, german, "Haben Sie Kugellager?")
+    assert "BRG-6204-2RS" in turn.response
+    spanish = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, spanish, "¿Tienen placas de aluminio?")
+    assert "AL-6061-10-500x500" in turn.response

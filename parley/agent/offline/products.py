@@ -30,6 +30,23 @@ __all__ = [
 OTHERS_LISTED = 3
 VARIANTS_LISTED = 8
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
+#: German and Spanish words for what an English catalog calls them: "Haben Sie Bohrer?" finds the drills of
+#: a shop that lists its products in English only.
+_GLOSSARY = {
+    "bohrer": "drill", "spiralbohrer": "twist drill", "fräser": "end mill", "schaftfräser": "end mill",
+    "kugellager": "ball bearing", "rillenkugellager": "ball bearing", "spannzange": "collet",
+    "spannzangen": "collet", "schraube": "bolt", "schrauben": "bolt", "sechskantschraube": "hex bolt",
+    "sechskantschrauben": "hex bolt", "mutter": "nut", "muttern": "nut", "sechskantmutter": "hex nut",
+    "sechskantmuttern": "hex nut", "platte": "plate", "platten": "plate", "aluplatte": "aluminium plate",
+    "aluplatten": "aluminium plate", "aluminiumplatte": "aluminium plate", "blech": "sheet", "bleche": "sheet",
+    "rundstab": "round bar", "rundstahl": "round bar", "edelstahl": "stainless steel", "stahl": "steel",
+    "schraubstock": "vice", "kühlschmierstoff": "cutting fluid", "broca": "drill", "brocas": "drill",
+    "fresa": "end mill", "fresas": "end mill", "rodamiento": "bearing", "rodamientos": "bearing",
+    "pinza": "collet", "pinzas": "collet", "tornillo": "bolt", "tornillos": "bolt", "tuerca": "nut",
+    "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
+    "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
+    "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid",
+}  # fmt: skip
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
 
@@ -151,7 +168,7 @@ async def resolve_product(
         for item in await _candidates(tools, sku):
             if str(item.get("sku", "")).lower() == sku.lower():
                 return Resolution(product=item, others=[], query=sku)
-    terms = list(dict.fromkeys(_term(t) for t in search_terms(text)))
+    terms = list(dict.fromkeys(_term(w) for t in search_terms(text) for w in _GLOSSARY.get(t, t).split()))
     if entities.get("quantity") is not None:
         terms = [t for t in terms if t != str(entities["quantity"])]
     lowered = text.lower()
