@@ -155,8 +155,13 @@ class AgentService:
     async def handle_message(
         self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, text: str, *, emit: Emit | None = None
     ) -> TurnOut:
-        """Store a customer message and answer it after any turn already running in the conversation."""
+        """Store a customer message and answer it after any turn already running in the conversation.
+
+        The message is embedded in a worker thread while it is stored (ONNX Runtime releases the GIL), so the
+        embedding costs the turn no time of its own.
+        """
         db = self.runtime.db
+        embedding = await self._embed_soon(text)
         async with self.locks.hold(f"{conversation_id}:append"), db.transaction(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
             if conversation.status == "closed":
@@ -170,7 +175,20 @@ class AgentService:
                 status="queued",
             )
         async with self.locks.hold(str(conversation_id)):
-            return await self._turn(tenant_id, conversation_id, message.id, text, emit)
+            return await self._turn(tenant_id, conversation_id, message.id, text, emit, embedding=embedding)
+
+    async def _embed_soon(self, text: str) -> asyncio.Future[tuple[Any, float]]:
+        """The message's vector and the milliseconds it took, computed in a worker thread."""
+        embedder = await self.embedder()
+
+        def embed() -> tuple[Any, float]:
+            started = time.perf_counter()
+            return embed_message(embedder, text), _ms(started)
+
+        embedding = asyncio.ensure_future(asyncio.to_thread(embed))
+        # A turn that never uses it (a closed conversation) must not leave an unread error behind.
+        embedding.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return embedding
 
     async def regenerate(
         self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, emit: Emit | None = None
@@ -194,8 +212,10 @@ class AgentService:
         emit: Emit | None,
         *,
         fresh: bool = False,
+        embedding: asyncio.Future[tuple[Any, float]] | None = None,
     ) -> TurnOut:
         db = self.runtime.db
+        embedding = embedding or await self._embed_soon(text)
         async with db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
             profile = await load_profile(session, tenant_id)
@@ -215,7 +235,7 @@ class AgentService:
             result: dict[str, Any] = {"reply": "", "status": status_before, "metrics": {}}
         else:
             try:
-                result = await self._answer(turn, templates, send)
+                result = await self._answer(turn, templates, send, embedding)
             except Exception:  # never drop the customer: hand over with a reply instead of an error
                 _log.exception("turn failed in conversation %s", conversation_id)
                 language = conversation.language or "en"
@@ -265,7 +285,9 @@ class AgentService:
         await send("message", out.model_dump(mode="json"))
         return out
 
-    async def _answer(self, turn: _Turn, templates: Any, send: Emit) -> dict[str, Any]:
+    async def _answer(
+        self, turn: _Turn, templates: Any, send: Emit, embedding: asyncio.Future[tuple[Any, float]]
+    ) -> dict[str, Any]:
         """Answer a turn and measure it: tokens, cost, latency per step, whether the cache answered.
 
         The message is embedded once; a question close to an answered FAQ gets the cached answer, anything
@@ -273,8 +295,7 @@ class AgentService:
         """
         started = time.perf_counter()
         embedder = await self.embedder()
-        vector = await asyncio.to_thread(embed_message, embedder, turn.text)
-        embed_ms = _ms(started)
+        vector, embed_ms = await embedding
         guard = (
             await self.guard.for_turn(turn.tenant_id, turn.conversation_id, embedder=embedder)
             if self.guard is not None
