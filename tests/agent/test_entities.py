@@ -125,6 +125,9 @@ def test_a_lone_size_digit_is_searched_last_and_filler_words_not_at_all() -> Non
         (40, "pcs", "en", "pcs"),
         (12, "kg", "en", "kg"),
         (229, "box", "de", "box"),
+        (20, "pcs", "de", "Stück"),
+        (1, "pcs", "es", "pieza"),
+        (10, "pcs", "es", "piezas"),
     ],
 )
 def test_an_english_unit_follows_its_count(count: int, unit: str, language: str, written: str) -> None:

@@ -56,12 +56,19 @@ def money(value: Any) -> str:
 _INVARIABLE_UNITS = frozenset({"pcs", "pkg", "pkt", "qty"})
 
 
-def counted_unit(count: int, unit: str, language: str) -> str:
-    """The unit as English writes it after a count ("1 box", "229 boxes").
+#: The catalog's "pcs" as German and Spanish write it after one and after several.
+_PIECES = {"de": ("Stück", "Stück"), "es": ("pieza", "piezas")}
 
-    Other languages keep the business's own word: the catalog's units are single words, and their plural
-    forms there are not a rule of thumb away.
+
+def counted_unit(count: int, unit: str, language: str) -> str:
+    """The unit as English writes it after a count ("1 box", "229 boxes"), and "pcs" in German and Spanish.
+
+    Other units keep the business's own word in other languages: the catalog's units are single words, and
+    their plural forms there are not a rule of thumb away.
     """
+    if unit.lower() == "pcs" and language in _PIECES:
+        one, several = _PIECES[language]
+        return one if count == 1 else several
     invariable = (
         len(unit) < 3 or not unit.isalpha() or unit.endswith("s") or unit.lower() in _INVARIABLE_UNITS
     )
