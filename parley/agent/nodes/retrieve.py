@@ -105,11 +105,11 @@ def _listed(state: AgentState, memory: dict[str, Any]) -> str | None:
 
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
     text, last = state["text"], memory.get("last_product")
-    if sku := _listed(state, memory):
-        return await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
     if again := _among_last(state, memory):
         text, last = again, None
     try:
+        if sku := _listed(state, memory):
+            return await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
         found = await resolve_product(ctx.tools, text, state["entities"], last)
         kind = product_kind(memory.get("last_product") or {})
         if again and state["entities"].get("variants") and not found.get("others") and kind:
