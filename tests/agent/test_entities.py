@@ -7,6 +7,7 @@ import pytest
 from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _product_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
+from parley.agent.offline.products import names_a_kind_in_translation
 from parley.agent.offline.templates import Templates, counted_unit
 
 
@@ -183,3 +184,10 @@ def test_which_one_is_cheaper_after_a_list_asks_prices_unless_it_names_a_percent
 )
 def test_the_second_one_points_into_the_last_list(text: str, ordinal: int | None) -> None:
     assert extract_entities(text).get("ordinal") == ordinal
+
+
+def test_a_product_kind_in_german_or_spanish_is_recognised_for_the_intent() -> None:
+    assert names_a_kind_in_translation("Haben Sie Bohrer?")
+    assert names_a_kind_in_translation("¿Tienen tuercas M8?")
+    assert not names_a_kind_in_translation("do you have drills?")
+    assert not names_a_kind_in_translation("Ich habe eine Frage zu meiner Rechnung")

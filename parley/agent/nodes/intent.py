@@ -13,6 +13,7 @@ from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
 from parley.agent.offline.entities import PERCENT, extract_entities, search_terms
 from parley.agent.offline.language import detect_language
+from parley.agent.offline.products import names_a_kind_in_translation
 from parley.agent.state import AgentState
 
 __all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
@@ -25,6 +26,8 @@ _CHATTY = frozenset({"greeting", "goodbye"})
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 #: What "which one is cheaper?" is taken for when it asks for prices.
 _PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
+#: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
+_CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
 _BACK_REFERENCE = re.compile(r"\b(?:it|its|they|them|these|those|this\s+one|that\s+one)\b", re.IGNORECASE)
 
 
@@ -101,6 +104,14 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent in _CATALOG_LOOKALIKES
+            and names_a_kind_in_translation(text)
+            and not re.search(PERCENT, text)
+        ):
+            catalog = [a for a in alternatives if a["intent"] in _CATALOG]
+            intent = catalog[0]["intent"] if catalog else "product_question"
+            confidence = max(confidence, THRESHOLD_CONFIDENCE)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

@@ -109,14 +109,15 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
         text, last = again, None
     try:
         if sku := _listed(state, memory):
-            return await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
+            found = await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
+            return {**found, "follow_up": True}
         found = await resolve_product(ctx.tools, text, state["entities"], last)
         kind = product_kind(memory.get("last_product") or {})
         if again and state["entities"].get("variants") and not found.get("others") and kind:
             # The last search named one product only ("AL-6061-10-500x500"): the sizes of its kind, the
             # closest to it first
             found = await resolve_product(ctx.tools, kind, state["entities"], memory.get("last_product"))
-        return found
+        return {**found, "follow_up": bool(again)}
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
 
@@ -162,6 +163,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             others=found.get("others", []),
             product_query=found.get("query", ""),
             remembered=found.get("remembered", False),
+            follow_up=found.get("follow_up", False),
         )
         if found["product"]:
             product = found["product"]

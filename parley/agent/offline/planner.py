@@ -145,8 +145,9 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
         return Plan(parts=[_part("product_not_found", query=query) if query else _part("need_product")])
     quantity = state["entities"].get("quantity")
-    if quantity is None and state["entities"].get("ordinal") is not None:
-        quantity = state.get("memory", {}).get("last_quantity")  # "and the first one?" after "price for 5?"
+    if quantity is None and facts.get("follow_up"):
+        # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
+        quantity = state.get("memory", {}).get("last_quantity")
     if facts.get("remembered"):
         quantity = quantity or state.get("memory", {}).get("last_quantity")
         fresh = await tools.call("get_product", product_id=str(product["id"]))

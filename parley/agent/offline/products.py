@@ -62,6 +62,15 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+def names_a_kind_in_translation(text: str) -> bool:
+    """Whether the message names a product kind through the glossary ("Haben Sie Bohrer?").
+
+    The intent classifier knows those words no better than any other foreign word: "Haben Sie Bohrer?" came
+    out as a discount request by 0.587 against 0.585 for a stock check.
+    """
+    return any(term in _GLOSSARY for term in search_terms(text))
+
+
 def _term(word: str) -> str:
     return _singular(_SPELLINGS.get(word, word))
 
