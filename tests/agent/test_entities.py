@@ -7,6 +7,7 @@ import pytest
 from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _product_follow_up
 from parley.agent.offline.entities import extract_entities, search_terms
 from parley.agent.offline.language import detect_language
+from parley.agent.offline.planner import asks_price_or_stock
 from parley.agent.offline.products import names_a_kind_in_translation
 from parley.agent.offline.templates import Templates, counted_unit
 
@@ -191,3 +192,10 @@ def test_a_product_kind_in_german_or_spanish_is_recognised_for_the_intent() -> N
     assert names_a_kind_in_translation("¿Tienen tuercas M8?")
     assert not names_a_kind_in_translation("do you have drills?")
     assert not names_a_kind_in_translation("Ich habe eine Frage zu meiner Rechnung")
+
+
+def test_stock_or_price_wording_names_the_question_and_small_words_are_no_search_terms() -> None:
+    assert asks_price_or_stock("Ist der auf Lager?") == "stock_check"
+    assert asks_price_or_stock("und was kostet der?") == "price_quote"
+    assert asks_price_or_stock("danke schön") is None
+    assert search_terms("y en stock?") == []

@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.entities import search_terms
-from parley.agent.offline.planner import PRODUCT_INTENTS
+from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
@@ -157,6 +157,13 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             named = await _resolve(state, ctx, {})
             if named["product"]:
                 found, intent = named, "product_question"
+            elif (
+                memory.get("last_product")
+                and not _names_a_product(state)
+                and (asked := asks_price_or_stock(state["text"]))
+            ):
+                # Nor a product, but stock or a price of the one just discussed: "Ist der auf Lager?"
+                found, intent = await _resolve(state, ctx, memory), asked
     if found is not None:
         facts.update(
             product=found["product"],

@@ -90,7 +90,8 @@ _STOP = frozenset([
     "first", "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "last", "erste", "ersten", "zweite",
     "zweiten", "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer",
     "segundo", "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option",
-    "item", "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días"
+    "item", "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días",
+    "en", "del", "al", "im", "am", "zum", "zur", "beim"
 ])  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["PRODUCT_INTENTS", "Plan", "plan_turn"]
+__all__ = ["PRODUCT_INTENTS", "Plan", "asks_price_or_stock", "plan_turn"]
 
 PRODUCT_INTENTS = frozenset({"product_question", "price_quote", "stock_check"})
 #: Equally good matches whose stock is checked when the chosen product is sold out.
@@ -22,6 +22,13 @@ _PRICE_WORDS = re.compile(
 )
 _STOCK_WORDS = re.compile(r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible)\b", re.I)
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
+
+
+def asks_price_or_stock(text: str) -> str | None:
+    """``price_quote`` or ``stock_check`` when the wording asks for one ("Ist der auf Lager?"), else None."""
+    if _PRICE_WORDS.search(text):
+        return "price_quote"
+    return "stock_check" if _STOCK_WORDS.search(text) else None
 
 
 class Plan(dict[str, Any]):
