@@ -314,3 +314,17 @@ def test_a_cancellation_or_a_refund_is_for_a_person_but_a_question_about_them_is
     commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
 ) -> None:
     assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("thanks. do you also sell titanium?", {"product_question"}),
+        ("do you have a discount for 100 plates?", {"discount_request"}),
+        ("do you have my order ORD-2026-00012?", {"order_status"}),
+    ],
+)
+def test_asking_what_the_shop_sells_is_a_catalog_question_unless_it_is_about_a_discount_or_an_order(
+    commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
+) -> None:
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents

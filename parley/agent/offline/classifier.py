@@ -103,6 +103,18 @@ _RULES: tuple[_Rule, ...] = (
         "price_quote",
         frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
     ),
+    # "thanks. do you also sell titanium?" read as a discount request: asking what the shop sells is about
+    # the catalog, unless it is about a discount, an invoice or an order.
+    _Rule(
+        re.compile(
+            r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|invoice|rechnung|factura|order|bestellung|"
+            r"pedido)\b).*\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|"
+            r"tienen|venden)\b",
+            re.I | re.S,
+        ),
+        "product_question",
+        frozenset({"discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
+    ),
 )
 
 THRESHOLD_CONFIDENCE = 0.5
