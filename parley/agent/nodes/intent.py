@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
-from parley.agent.offline.entities import PERCENT, extract_entities, search_terms
+from parley.agent.offline.entities import BACK_REFERENCE_EN, PERCENT, extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.products import names_a_kind_in_translation
 from parley.agent.state import AgentState
@@ -28,7 +28,6 @@ _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 _PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
-_BACK_REFERENCE = re.compile(r"\b(?:it|its|they|them|these|those|this\s+one|that\s+one)\b", re.IGNORECASE)
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -58,7 +57,7 @@ def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, An
 
     "are they zinc plated?", "what sizes?".
     """
-    refers = bool(_BACK_REFERENCE.search(text) or entities.get("variants"))
+    refers = bool(BACK_REFERENCE_EN.search(text) or entities.get("variants"))
     return bool(memory.get("last_product")) and text.rstrip().endswith("?") and refers
 
 

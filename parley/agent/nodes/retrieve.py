@@ -153,8 +153,11 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     elif intent == "faq":
         facts["answer"] = await _knowledge_answer(state, ctx)
         if not facts["answer"]:
-            # No article answers it, but it names a product ("do you have titanium sheets?"): the catalog does.
-            named = await _resolve(state, ctx, {})
+            # No article answers it, but it names a product ("do you have titanium sheets?"): the catalog does,
+            # in the light of the product just discussed when the words name one of its kind ("¿y de 8?").
+            named = await _resolve(state, ctx, memory) if memory.get("last_product") else {}
+            if not named.get("product") or named.get("remembered"):
+                named = await _resolve(state, ctx, {})
             if named["product"]:
                 found, intent = named, "product_question"
             elif (

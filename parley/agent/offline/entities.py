@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["PERCENT", "extract_entities", "search_terms"]
+__all__ = ["BACK_REFERENCE", "BACK_REFERENCE_EN", "PERCENT", "extract_entities", "search_terms"]
 
 PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
 """A percent the customer names ("20%", "12,5 Prozent"); group 1 is the number. Shared by the intent rules
@@ -37,6 +37,15 @@ _VARIANTS = re.compile(
     re.IGNORECASE,
 )
 """A question about the other sizes of what was just discussed: "what sizes?", "which diameters?"."""
+_BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one"
+BACK_REFERENCE_EN = re.compile(rf"\b(?:{_BACK_WORDS})\b", re.IGNORECASE)
+"""A pronoun for the product just discussed ("are they zinc plated?")."""
+BACK_REFERENCE = re.compile(
+    rf"\b(?:{_BACK_WORDS}|this|that|es|ihn|den|die|das|diese[nrs]?|lo|la|los|las|este|esta|esto|eso)\b",
+    re.IGNORECASE,
+)
+"""The same in German and Spanish too, where articles double as pronouns: only for a message whose other
+words name no product ("Ist der rostfrei?")."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
     "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,

@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parley.agent.offline.entities import extract_entities, search_terms
+from parley.agent.offline.entities import BACK_REFERENCE, extract_entities, search_terms
 from parley.agent.toolbox import ToolBox
 
 __all__ = [
@@ -185,7 +185,7 @@ async def resolve_product(
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
     asked, searched = terms, terms[:2]
-    if memory_product and len(terms) <= 2:
+    if memory_product and (len(terms) <= 2 or entities.get("variants")):
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
         searched = [*searched, *_family(memory_product)]
     pool: dict[str, dict[str, Any]] = {}
@@ -199,11 +199,13 @@ async def resolve_product(
     known = [t for t in terms if any(_score(item, [t]) for item in pool.values())]
     if chosen and best and all(_is_code(t) for t in known) and _score(chosen, known) == len(known):
         best = max(best, min(2, len(terms)))
-    if best < min(2, len(terms)):
-        # A short follow-up none of whose words names a product ("what would 100 of them cost?") means the
-        # last one; "and the drills?" names other products and does not.
-        if asked is not terms and not any(_score(item, asked) for item in pool.values()):
+    if asked is not terms and top[0] == 0:
+        # None of the customer's own words names a candidate. A follow-up that points back ("is it rust
+        # proof?") means the product just discussed; "do you have titanium sheets?" means none of them.
+        if BACK_REFERENCE.search(text):
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
+        return Resolution(product=None, others=[], query=query)
+    if best < min(2, len(terms)):
         return Resolution(product=None, others=[], query=query)
     # Asked which sizes there are, every match of the customer's words counts, the closest to the remembered
     # product first; otherwise only the equally best.
