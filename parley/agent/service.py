@@ -546,7 +546,7 @@ class AgentService:
             except BusinessRuleViolated:  # nothing to answer yet
                 return None
         embedder = await self.embedder()
-        vector = (await asyncio.to_thread(embedder.embed, [last.text]))[0]
+        vector = await asyncio.to_thread(embed_message, embedder, last.text)
         context = await self._hitl_context(tenant_id, conversation_id, read_only=True, vector=vector)
         values = await self.state(conversation_id)
         preview = {**values, **new_turn(last.text), "preview": True}

@@ -98,9 +98,10 @@ def _packaged_tokenizer() -> Any:
 def message_text(text: str, model_name: str) -> str:
     """What the turn embeds of a customer's message: at most ``MESSAGE_TOKENS`` word pieces.
 
-    A longer message is read at its start and its end, half of them each. Embedding time grows with the length: a 256-piece message took 38 ms here against 22 for 128, and the
-    guardrails screen every message within 30 ms. A long e-mail keeps its greeting and its closing question,
-    and an instruction appended at the end of a message stays in view. Other models embed the whole text.
+    A longer message is read at its start and its end, half of them each. Embedding time grows with the
+    length: a 256-piece message took 38 ms here against 22 for 128, and the guardrails screen every message
+    within 30 ms. A long e-mail keeps its greeting and its closing question, and an instruction appended at
+    the end of a message stays in view. Other models embed the whole text.
     """
     half = (MESSAGE_TOKENS - 2) // 2  # [CLS] and [SEP] take two
     if model_name != DEFAULT_EMBEDDING_MODEL or len(text) <= 2 * half:  # a piece has at least one character

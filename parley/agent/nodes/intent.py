@@ -69,8 +69,8 @@ def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, An
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
     """A message that names a part number, or one of the products just listed, is about the catalog.
 
-    Even when its wording is too short to classify: "tell me about VC-125" is a product question; "and what about ER32-18?" right after a price asks the
-    same of the new part, and so does "and the first one?".
+    Even when its wording is too short to classify: "tell me about VC-125" is a product question; "and what
+    about ER32-18?" right after a price asks the same of the new part, and so does "and the first one?".
     """
     if not entities.get("skus") and not (entities.get("ordinal") is not None and memory.get("last_listed")):
         return None

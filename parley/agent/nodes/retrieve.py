@@ -155,18 +155,19 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         if not facts["answer"]:
             # No article answers it, but it names a product ("do you have titanium sheets?"): the catalog does,
             # in the light of the product just discussed when the words name one of its kind ("¿y de 8?").
-            named = await _resolve(state, ctx, memory) if memory.get("last_product") else {}
+            remembered = await _resolve(state, ctx, memory) if memory.get("last_product") else {}
+            named = remembered
             if not named.get("product") or named.get("remembered"):
                 named = await _resolve(state, ctx, {})
             if named["product"]:
                 found, intent = named, "product_question"
             elif (
-                memory.get("last_product")
+                remembered.get("remembered")
                 and not _names_a_product(state)
                 and (asked := asks_price_or_stock(state["text"]))
             ):
                 # Nor a product, but stock or a price of the one just discussed: "Ist der auf Lager?"
-                found, intent = await _resolve(state, ctx, memory), asked
+                found, intent = remembered, asked
     if found is not None:
         facts.update(
             product=found["product"],

@@ -100,7 +100,7 @@ def _natural(name: str) -> list[Any]:
 
 
 def _ranked(
-    pool: list[dict[str, Any]], terms: list[str], asked: list[str]
+    pool: list[dict[str, Any]], named: list[set[str]], terms: list[str], asked: list[str]
 ) -> list[tuple[tuple[float, float], int, dict[str, Any]]]:
     """The candidates best first, each with its rank and how many words it matched.
 
@@ -108,9 +108,8 @@ def _ranked(
     than one of the forty stainless parts; a word found only in the description counts half ("steel" in
     "cobalt high speed steel twist drill") and counts as matched. The customer's own words rank first and
     the remembered product's words only break ties: "do you have 6205 bearings?" after the 608 bearing is a
-    6205.
+    6205. ``named`` holds each candidate's name words, computed once per look-up.
     """
-    named = [_named(item) for item in pool]
     described = [
         _words(item.get("description") or "") - words for item, words in zip(pool, named, strict=True)
     ]
@@ -192,11 +191,13 @@ async def resolve_product(
     for term in searched:
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
-    ranked = _ranked(list(pool.values()), terms, asked)
+    candidates = list(pool.values())
+    named = [_named(item) for item in candidates]
+    ranked = _ranked(candidates, named, terms, asked)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
     # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
     # that matched: "Haben Sie Kugellager 6204?" is the 6204 bearing.
-    known = [t for t in terms if any(_score(item, [t]) for item in pool.values())]
+    known = [t for t in terms if any(t in words for words in named)]
     if chosen and best and all(_is_code(t) for t in known) and _score(chosen, known) == len(known):
         best = max(best, min(2, len(terms)))
     if asked is not terms and top[0] == 0:
