@@ -8,8 +8,8 @@ guard_input ─┬─> detect_intent ─┬─> retrieve ─> act ─┬─> gua
                          waiting for approval: await_decision (interrupt) <───────┘
                                                └─> respond_to_decision ─> END
 ```
-A discount request goes through ``act`` (which asks for it and may get ``approval_required``); other
-escalating intents go straight to ``escalate``.
+A discount request and an order go through ``act`` (which asks for the discount or places the order and may
+get ``approval_required``); the intents a person must handle go straight to ``escalate``.
 """
 
 from __future__ import annotations
@@ -35,12 +35,6 @@ def _after_input(state: AgentState) -> str:
     return "respond" if input_blocked(state) else "detect_intent"
 
 
-def _after_intent(state: AgentState) -> str:
-    if state.get("intent") == "discount_request":
-        return "retrieve"
-    return route_after_intent(state)
-
-
 def _after_respond(state: AgentState) -> str:
     return "await_decision" if is_waiting(state) else END
 
@@ -59,7 +53,7 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any] | None = None) -> Any:
     graph.add_node("respond_to_decision", respond_to_decision)
     graph.add_edge(START, "guard_input")
     graph.add_conditional_edges("guard_input", _after_input, ["detect_intent", "respond"])
-    graph.add_conditional_edges("detect_intent", _after_intent, ["retrieve", "escalate"])
+    graph.add_conditional_edges("detect_intent", route_after_intent, ["retrieve", "escalate"])
     graph.add_edge("retrieve", "act")
     graph.add_conditional_edges("act", route_after_act, ["guard_output", "escalate"])
     graph.add_edge("escalate", "guard_output")

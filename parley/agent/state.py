@@ -21,6 +21,8 @@ class Memory(TypedDict, total=False):
     last_quotation: str
     last_quantity: int
     last_order: str
+    proposed_order: dict[str, Any]
+    order_question: bool
     low_confidence_streak: int
     language: str
     turns: int

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
+from parley.agent.offline.placing import placing_plan
 from parley.agent.offline.planner import Plan, plan_turn
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached, ToolBox
@@ -38,6 +39,8 @@ async def _llm_plan(state: AgentState, ctx: AgentContext) -> Plan | None:
 async def _offline_plan(state: AgentState, ctx: AgentContext) -> Plan:
     if state.get("intent") == "discount_request":
         return await negotiate(dict(state), ctx.tools, customer_id=ctx.customer_id)
+    if state.get("intent") == "place_order":
+        return await placing_plan(dict(state), ctx.tools, customer_id=ctx.customer_id)
     return await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
 
 
@@ -68,7 +71,9 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     if unsure:
         ctx = dataclasses.replace(ctx, tools=_read_only(ctx.tools))
     try:
-        plan = await _llm_plan(state, ctx) or await _offline_plan(state, ctx)
+        # An order is proposed and placed by the planner alone, on the customer's explicit "yes"
+        by_llm = None if state.get("intent") == "place_order" else await _llm_plan(state, ctx)
+        plan = by_llm or await _offline_plan(state, ctx)
     except StepLimitReached:
         plan = Plan(parts=[], status="handed_over", reason="the answer needed more tool calls than allowed")
     if unsure and plan.get("status") == "handed_over":
@@ -82,6 +87,10 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     memory = dict(state.get("memory") or {})
     if plan.get("order"):
         memory["last_order"] = plan["order"]
+    if plan.get("proposal"):
+        memory["proposed_order"] = plan["proposal"]
+    if plan.get("order_question"):
+        memory["order_question"] = True
     facts = {**state.get("facts", {}), **plan.get("facts", {})}
     update: dict[str, Any] = {
         "parts": plan.get("parts", []),

@@ -91,7 +91,8 @@ async def escalate(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     memory = {**state.get("memory", {}), "low_confidence_streak": 0}
     await ctx.emit("escalation", {"reason": state.get("escalation_reason", ""), "status": status})
     return {
-        "parts": [{"key": key, "values": {}}],
+        # What the agent could already answer (an order's prices) comes before the hand-over's words
+        "parts": [*state.get("parts", []), {"key": key, "values": {}}],
         "status": status,
         "memory": memory,
         "reply": "",

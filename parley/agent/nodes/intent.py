@@ -11,7 +11,13 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
-from parley.agent.offline.entities import BACK_REFERENCE_EN, PERCENT, extract_entities, search_terms
+from parley.agent.offline.entities import (
+    AFFIRMATION,
+    BACK_REFERENCE_EN,
+    PERCENT,
+    extract_entities,
+    search_terms,
+)
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.products import names_a_kind_in_translation
 from parley.agent.state import AgentState
@@ -19,11 +25,15 @@ from parley.agent.state import AgentState
 __all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
 
 _log = logging.getLogger(__name__)
-ESCALATING_INTENTS = frozenset(
-    {"human_handoff", "complaint", "discount_request", "invoice_question", "place_order"}
-)
+ESCALATING_INTENTS = frozenset({"human_handoff", "complaint", "invoice_question"})
+"""What goes straight to a person. A discount request and an order go through ``act``, which asks for the
+discount or places the order, and hands over or waits for approval when it may not do that alone."""
 _CHATTY = frozenset({"greeting", "goodbye"})
+#: The confidence of a "yes" to the order the agent has just proposed: no guess about what it means.
+_CONFIRMED = 0.95
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
+#: What a reply to "which product, and how many?" may be taken for: it goes on with the order instead.
+_ORDER_ANSWERS = frozenset({*_CATALOG, "out_of_scope", "greeting", "goodbye"})
 #: What "which one is cheaper?" is taken for when it asks for prices.
 _PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
@@ -49,7 +59,7 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     quantity = entities.get("quantity")
     if quantity is None or not memory.get("last_product"):
         return False
-    return set(search_terms(text)) <= {str(quantity), "and", "about", "instead"}
+    return set(search_terms(text)) <= {str(quantity)}
 
 
 def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
@@ -83,6 +93,9 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     """Intent, confidence, alternatives, language and entities; counts low-confidence misses in a row."""
     ctx = runtime.context
     memory = dict(state.get("memory") or {})
+    # An order proposed in the last reply stands for this message only: "yes" places it, anything else drops it.
+    proposal = memory.pop("proposed_order", None)
+    order_question = memory.pop("order_question", False)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
@@ -96,7 +109,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
         # A bare count cannot be a greeting or a goodbye either: "Was kosten 20 Stück?" read as "goodbye".
         if (intent == "out_of_scope" or intent in _CHATTY) and _quantity_follow_up(text, entities, memory):
-            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+            # After "how many would you like to order?" the count is the order's
+            ordering = memory.get("last_intent") == "place_order"
+            intent = "place_order" if ordering else "price_quote"
+            confidence = max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and _product_follow_up(text, entities, memory):
@@ -111,6 +127,12 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             catalog = [a for a in alternatives if a["intent"] in _CATALOG]
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
+    if order_question and intent in _ORDER_ANSWERS and (entities.get("skus") or entities.get("quantity")):
+        # The part or the count the agent has just asked for, to go on with the order
+        intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
+    if proposal and AFFIRMATION.search(text):
+        intent, confidence = "place_order", max(confidence, _CONFIRMED)
+        entities["confirmed_order"] = proposal
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

@@ -97,6 +97,8 @@ async def respond_to_decision(state: AgentState, runtime: Runtime[AgentContext])
     effect = decision.get("effect") or {}
     if effect.get("target_type") == "quotation":
         memory["last_quotation"] = effect["number"]
+    if effect.get("operation") == "create_order" and effect.get("number"):
+        memory["last_order"] = effect["number"]
     history = [*state.get("history", []), {"role": "agent", "text": reply}]
     return {
         "reply": reply,

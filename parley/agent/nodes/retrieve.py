@@ -122,9 +122,13 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
         return {"product": None, "others": [], "query": ""}
 
 
+_LISTING = frozenset({"price_quote", "place_order"})
+"""The intents whose message may list several products, each with its own count."""
+
+
 async def _lines(state: AgentState, ctx: AgentContext) -> list[QuoteLine]:
-    """The products a price question lists with a count each; none for one product (or past the budget)."""
-    if state["intent"] != "price_quote" or not ctx.tools.has("search_products"):
+    """The products a price question or an order lists, each with its own count (none past the budget)."""
+    if state["intent"] not in _LISTING or not ctx.tools.has("search_products"):
         return []
     try:
         return await resolve_lines(ctx.tools, state["text"])
@@ -148,7 +152,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         facts["lines"] = lines
         named = [line for line in lines if line["product"]]
         found = {"product": named[-1]["product"]} if named else None
-    elif intent in PRODUCT_INTENTS:
+    elif intent in PRODUCT_INTENTS or (
+        intent == "place_order" and not state["entities"].get("confirmed_order")
+    ):
         found = await _resolve(state, ctx, memory)
     elif intent == "faq":
         facts["answer"] = await _knowledge_answer(state, ctx)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["BACK_REFERENCE", "BACK_REFERENCE_EN", "PERCENT", "extract_entities", "search_terms"]
+__all__ = [
+    "AFFIRMATION",
+    "BACK_REFERENCE",
+    "BACK_REFERENCE_EN",
+    "PERCENT",
+    "extract_entities",
+    "search_terms",
+]
 
 PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
 """A percent the customer names ("20%", "12,5 Prozent"); group 1 is the number. Shared by the intent rules
@@ -46,6 +53,15 @@ BACK_REFERENCE = re.compile(
 )
 """The same in German and Spanish too, where articles double as pronouns: only for a message whose other
 words name no product ("Ist der rostfrei?")."""
+_YES = (
+    r"(?:yes|yeah|yep|yup|sure|ok|okay|confirm|confirmed|please\s+do|do\s+it|go\s+ahead|place\s+it|ja|jawohl|"
+    r"gerne|genau|bestätigt|sí|si|claro|vale|de\s+acuerdo|confirmo|adelante)"
+)
+AFFIRMATION = re.compile(
+    rf"^\W*{_YES}(?:\W+(?:{_YES}|please|bitte|por\s+favor|thanks|thank\s+you|danke|gracias))*\W*$",
+    re.IGNORECASE,
+)
+"""A whole message that says yes ("yes please", "Ja, bitte!", "sí, adelante"), and nothing else."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
     "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,
@@ -61,6 +77,9 @@ _ORDINAL = re.compile(
 """Which of the products just listed: "the second one", "den zweiten?", "el primero"."""
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
+    # A count on its own, as the answer to "how many?", or "make it 100"
+    re.compile(r"^\W*(\d{1,6})\W*$"),
+    re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
     re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
     # A count written before a size code: "price of 200 M8 nuts", "5 ER32 collets".
@@ -85,7 +104,7 @@ _STOP = frozenset([
     "what", "whats", "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our",
     "your", "please", "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices",
     "quote", "stock", "available", "availability", "there", "with", "about", "need", "want", "get", "buy",
-    "order", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
+    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
     "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel", "viele", "und", "oder",
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",

@@ -12,7 +12,7 @@ from typing import Any
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["PRODUCT_INTENTS", "Plan", "asks_price_or_stock", "plan_turn"]
+__all__ = ["PRODUCT_INTENTS", "Plan", "asks_price_or_stock", "available_stock", "plan_turn", "quote_plan"]
 
 PRODUCT_INTENTS = frozenset({"product_question", "price_quote", "stock_check"})
 #: Equally good matches whose stock is checked when the chosen product is sold out.
@@ -43,7 +43,8 @@ def _singular(unit: str) -> str:
     return unit[:-1] if unit.endswith("s") and len(unit) > 3 else unit
 
 
-async def _available(tools: ToolBox, product: dict[str, Any]) -> int | None:
+async def available_stock(tools: ToolBox, product: dict[str, Any]) -> int | None:
+    """What can be sold now (on hand less reserved), or None when the stock look-up failed."""
     result = await tools.call("check_stock", product_id=str(product["id"]))
     return int(result.data.get("available", 0)) if result.ok else None
 
@@ -53,7 +54,7 @@ async def _in_stock_instead(
 ) -> list[dict[str, Any]]:
     """The first of the equally good matches that is in stock, when the chosen one is not."""
     for other in others[:ALTERNATIVES_CHECKED]:
-        available = await _available(tools, other)
+        available = await available_stock(tools, other)
         if available:
             unit = counted_unit(available, other.get("unit", "pcs"), language)
             return [
@@ -67,7 +68,7 @@ async def _in_stock_instead(
 async def _stock_parts(
     tools: ToolBox, product: dict[str, Any], quantity: int | None, language: str, others: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    available = await _available(tools, product)
+    available = await available_stock(tools, product)
     if available is None:
         return []
     if available <= 0:
@@ -107,7 +108,7 @@ async def _price_parts(
     return [_part("list_price", **values)], {"list_price": product["price"]}
 
 
-async def _quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any, language: str) -> Plan:
+async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any, language: str) -> Plan:
     """One priced line per product found, the totals, and what was not found, named as the customer wrote it."""
     found = [line for line in lines if line["product"]]
     missing = [_part("product_not_found", query=line["query"]) for line in lines if not line["product"]]
@@ -144,7 +145,7 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     facts = state.get("facts", {})
     language = state.get("language") or "en"
     if facts.get("lines"):
-        return await _quote_plan(facts["lines"], tools, customer_id, language)
+        return await quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
     if product is None:

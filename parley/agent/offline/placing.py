@@ -1,0 +1,112 @@
+"""Placing an order for the customer: a priced proposal first, the order once the customer says yes.
+
+"I'd like to order 40 of AL-6061-10-500x500" gets the lines priced for this customer, a note for any line
+that stock cannot cover, and the question whether to place it; the proposal is remembered for one turn, and
+"yes" places it with ``create_order``. Above the business's ``maxOrderValue`` the action guard turns that
+call into a ``document_approval``, so the turn waits for a person. A visitor without a customer record gets
+the prices, and a colleague takes the order. Every number in the reply comes from a tool result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parley.agent.offline.planner import Plan, available_stock, quote_plan
+from parley.agent.offline.products import QuoteLine
+from parley.agent.offline.templates import counted_unit, money
+from parley.agent.toolbox import ToolBox
+
+__all__ = ["placing_plan"]
+
+
+def _part(key: str, **values: Any) -> dict[str, Any]:
+    return {"key": key, "values": values}
+
+
+def _to_person(reason: str, parts: list[dict[str, Any]] | None = None, **facts: Any) -> Plan:
+    return Plan(parts=parts or [], status="handed_over", reason=reason, facts=facts)
+
+
+def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
+    """The lines the customer asked for, or the question that gets the missing product or count."""
+    facts, entities = state.get("facts", {}), state.get("entities", {})
+    if facts.get("lines"):
+        return list(facts["lines"])
+    product = facts.get("product")
+    if product is None:
+        query = next(iter(entities.get("skus") or []), facts.get("product_query", ""))
+        part = _part("product_not_found", query=query) if query else _part("order_need_product")
+        return Plan(parts=[part], order_question=True)
+    others = facts.get("others") or []
+    if others and not entities.get("skus"):
+        # "I'd like to order plates": which of them?
+        names = ", ".join(f"{other['name']} ({other['sku']})" for other in others)
+        parts = [
+            _part("product", name=product["name"], sku=product["sku"], description=""),
+            _part("also", names=names),
+            _part("order_which"),
+        ]
+        return Plan(parts=parts, order_question=True)
+    quantity = entities.get("quantity")
+    if quantity is None and facts.get("remembered"):
+        quantity = state.get("memory", {}).get("last_quantity")
+    if not quantity:
+        language = state.get("language") or "en"
+        unit = counted_unit(2, product.get("unit", "pcs"), language)
+        part = _part("order_quantity", unit=unit, name=product["name"], sku=product["sku"])
+        return Plan(parts=[part], order_question=True)
+    return [QuoteLine(product=product, quantity=int(quantity), query=facts.get("product_query", ""))]
+
+
+async def _short_stock(tools: ToolBox, lines: list[QuoteLine], language: str) -> list[dict[str, Any]]:
+    """A note for each line that the stock available now does not cover."""
+    notes = []
+    for line in lines:
+        available = await available_stock(tools, line["product"])
+        if available is not None and available < line["quantity"]:
+            unit = counted_unit(available, line["product"].get("unit", "pcs"), language)
+            notes.append(_part("short_stock", available=available, unit=unit, quantity=line["quantity"]))
+    return notes
+
+
+async def _propose(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
+    asked = _asked_lines(state)
+    if isinstance(asked, Plan):
+        return asked
+    language = state.get("language") or "en"
+    quoted = await quote_plan(asked, tools, customer_id, language)
+    price = quoted.get("facts", {}).get("price")
+    if price is None or any(not line["product"] for line in asked):
+        return quoted  # a product was not found, or the prices could not be worked out: nothing to propose
+    parts = [*quoted["parts"], *await _short_stock(tools, asked, language)]
+    if customer_id is None:
+        return _to_person("an order from a visitor without a customer record", parts, price=price)
+    if not tools.has("create_order"):
+        return _to_person("placing the order needs a person", parts, price=price)
+    lines = [{"product_id": str(line["product"]["id"]), "quantity": line["quantity"]} for line in asked]
+    return Plan(parts=[*parts, _part("order_confirm")], facts={"price": price}, proposal={"lines": lines})
+
+
+async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
+    if customer_id is None or not tools.has("create_order"):
+        return _to_person("placing the order needs a person", order_request=proposal)
+    placed = await tools.call("create_order", customer_id=str(customer_id), lines=proposal["lines"])
+    if placed.approval_required:
+        return Plan(parts=[], status="approval_required", reason=placed.data["reason"], facts={})
+    if not placed.ok:
+        return _to_person("the order could not be placed", order_request=proposal)
+    order = placed.data
+    values = {
+        "number": order["number"],
+        "total_gross": money(order["total_gross"]),
+        "currency": order["currency"],
+    }
+    return Plan(parts=[_part("order_placed", **values)], facts={"order": order}, order=order["number"])
+
+
+async def placing_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
+    """Propose the order the customer asked for, or place the one they have just confirmed."""
+    confirmed = state.get("entities", {}).get("confirmed_order")
+    if confirmed:
+        return await _place(confirmed, tools, customer_id)
+    return await _propose(state, tools, customer_id)
