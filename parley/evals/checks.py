@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from parley.agent.conversations.schemas import TurnOut
+from parley.agent.offline.templates import money
 from parley.demo.seed import seed_actor
 from parley.evals.end_state import stock_available
 from parley.evals.sandbox import Sandbox
 from parley.evals.scenario import Expect
+from parley.guardrails.numbers import NUM, parse_number
 from parley.tools.pricing import service as pricing
 from parley.tools.pricing.schemas import LineIn
 
 __all__ = ["ToolScore", "check_turn", "numbers_in", "subset"]
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_NUMBER = re.compile(rf"(?<!\d)(?:{NUM})")
 _OUT_OF_STOCK = ("out of stock", "nicht auf lager", "agotado")
 _ESCALATED = {"handed_over", "approval_required"}
 
@@ -36,14 +38,19 @@ class ToolScore:
     fn: int = 0
 
 
+def _readings(raw: str) -> set[str]:
+    """Each way a written number can be read ("1.915,20" and "1,915.20" alike), plainly written."""
+    found: set[str] = set()
+    for value, decimals in parse_number(raw):
+        found |= {f"{value:.{decimals}f}", f"{value:.2f}"}
+    return found
+
+
 def numbers_in(text: str) -> set[str]:
-    """The numbers of a text, without thousands separators, and each decimal also at two places."""
+    """The numbers of a text, however their separators are written, each also at two decimal places."""
     found: set[str] = set()
     for raw in _NUMBER.findall(text):
-        plain = raw.replace(",", "")
-        found.add(plain)
-        if "." in plain:
-            found.add(f"{float(plain):.2f}")
+        found |= _readings(raw)
     return found
 
 
@@ -62,7 +69,7 @@ def _grounding(turn: TurnOut, said: str) -> list[str]:
     sources = numbers_in(said)
     for call in turn.tool_calls:
         sources |= numbers_in(f"{call.get('arguments')} {call.get('result')}")
-    loose = sorted(numbers_in(turn.response) - sources)
+    loose = sorted(raw for raw in _NUMBER.findall(turn.response) if not _readings(raw) & sources)
     return [f"numbers not from any tool result: {', '.join(loose)}"] if loose else []
 
 
@@ -76,8 +83,13 @@ async def _price(
             customer_id=customer,
             lines=[LineIn(sku=sku, quantity=quantity)],
         )
-    wanted = [f"{quote.total_net:,.2f}", f"{quote.total_gross:,.2f}"]
-    missing = [value for value in wanted if value not in turn.response]
+    # As English or as German and Spanish write amounts: the digits must be the pricing engine's either way
+    wanted = [quote.total_net, quote.total_gross]
+    missing = [
+        money(value)
+        for value in wanted
+        if not any(money(value, lang) in turn.response for lang in ("en", "de"))
+    ]
     return [f"reply lacks the priced totals {missing} for {quantity} x {sku}"] if missing else []
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _product_follow_up
-from parley.agent.offline.entities import extract_entities, search_terms
+from parley.agent.offline.entities import AFFIRMATION, extract_entities, search_terms
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_price_or_stock
 from parley.agent.offline.products import names_a_kind_in_translation
-from parley.agent.offline.templates import Templates, counted_unit
+from parley.agent.offline.templates import Templates, counted_unit, money
 
 
 @pytest.mark.parametrize(
@@ -50,6 +50,11 @@ from parley.agent.offline.templates import Templates, counted_unit
         ("price of 1,000 HN-M8-A2", 1000),
         ("2.500 Stück bitte", 2500),
         ("1.4301 round bar, 3 pieces", 3),
+        ("40", 40),
+        ("no, make it 100", 100),
+        ("ich nehme 12 davon", 12),
+        ("quiero 30 de ellos", 30),
+        ("2026 prices?", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
@@ -199,3 +204,27 @@ def test_stock_or_price_wording_names_the_question_and_small_words_are_no_search
     assert asks_price_or_stock("und was kostet der?") == "price_quote"
     assert asks_price_or_stock("danke schön") is None
     assert search_terms("y en stock?") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "says_yes"),
+    [
+        ("yes", True),
+        ("Yes please!", True),
+        ("ok, go ahead", True),
+        ("Ja, bitte", True),
+        ("sí, adelante", True),
+        ("yes, but when would it ship?", False),
+        ("yesterday's order", False),
+        ("no", False),
+    ],
+)
+def test_only_a_message_that_says_yes_and_nothing_else_confirms_an_order(text: str, says_yes: bool) -> None:
+    assert bool(AFFIRMATION.search(text)) is says_yes
+
+
+def test_amounts_are_written_as_the_customers_language_writes_them() -> None:
+    assert money("1915.2") == "1,915.20"
+    assert money("1915.2", "de") == "1.915,20"
+    assert money("0.25", "es") == "0,25"
+    assert money("not a number", "de") == "not a number"

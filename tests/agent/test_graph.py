@@ -293,7 +293,7 @@ async def test_a_part_code_finds_the_product_among_words_the_catalog_does_not_us
     assert "BRG-6204-2RS" in turn.response
     price = await agent.handle_message(shop.tenant_id, conversation, "Was kosten 20 Stück?")
     assert price.intent == "price_quote"
-    assert "Für 20 Stück" in price.response and "96.00 EUR netto" in price.response
+    assert "Für 20 Stück" in price.response and "96,00 EUR netto" in price.response
 
 
 async def test_a_cancellation_or_a_refund_goes_to_a_person(

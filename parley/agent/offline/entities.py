@@ -48,7 +48,7 @@ _BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one"
 BACK_REFERENCE_EN = re.compile(rf"\b(?:{_BACK_WORDS})\b", re.IGNORECASE)
 """A pronoun for the product just discussed ("are they zinc plated?")."""
 BACK_REFERENCE = re.compile(
-    rf"\b(?:{_BACK_WORDS}|this|that|es|ihn|den|die|das|diese[nrs]?|lo|la|los|las|este|esta|esto|eso)\b",
+    rf"\b(?:{_BACK_WORDS}|this|that|es|ihn|den|die|das|diese[nrs]?|davon|lo|la|los|las|este|esta|esto|eso|ellos|ellas)\b",
     re.IGNORECASE,
 )
 """The same in German and Spanish too, where articles double as pronouns: only for a message whose other
@@ -91,7 +91,10 @@ _QUANTITY = (
     re.compile(r"\b(\d{1,6})\s?x(?![\w.])(?!\s*\d)", re.IGNORECASE),
     # "100 of them", "25 of the ER32-10"; and a bare count ending a phrase: "and for 25?", "and 1000?",
     # "what about 50?", "I need 4", "¿Cuánto cuestan 5?".
-    re.compile(r"\b(\d{1,6})\s+of\s+(?:them|these|those|it|the)\b", re.IGNORECASE),
+    re.compile(
+        r"\b(\d{1,6})\s+(?:of\s+(?:them|these|those|it|the)|davon|de\s+(?:ellos|ellas|esos|esas|estos|estas))\b",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"\b(?:and|for|about|need|want|take|order|buy|und|für|kosten|kostet|y|por|para|cuestan|cuesta)"
         r"\s+(\d{1,6})\s*(?:[?.!,;]|$)",
@@ -104,7 +107,7 @@ _STOP = frozenset([
     "what", "whats", "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our",
     "your", "please", "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices",
     "quote", "stock", "available", "availability", "there", "with", "about", "need", "want", "get", "buy",
-    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
+    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
     "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel", "viele", "und", "oder",
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",

@@ -87,7 +87,7 @@ async def _propose(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> P
     return Plan(parts=[*parts, _part("order_confirm")], facts={"price": price}, proposal={"lines": lines})
 
 
-async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
+async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any, language: str) -> Plan:
     if customer_id is None or not tools.has("create_order"):
         return _to_person("placing the order needs a person", order_request=proposal)
     placed = await tools.call("create_order", customer_id=str(customer_id), lines=proposal["lines"])
@@ -98,7 +98,7 @@ async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any) -> 
     order = placed.data
     values = {
         "number": order["number"],
-        "total_gross": money(order["total_gross"]),
+        "total_gross": money(order["total_gross"], language),
         "currency": order["currency"],
     }
     return Plan(parts=[_part("order_placed", **values)], facts={"order": order}, order=order["number"])
@@ -108,5 +108,5 @@ async def placing_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: An
     """Propose the order the customer asked for, or place the one they have just confirmed."""
     confirmed = state.get("entities", {}).get("confirmed_order")
     if confirmed:
-        return await _place(confirmed, tools, customer_id)
+        return await _place(confirmed, tools, customer_id, state.get("language") or "en")
     return await _propose(state, tools, customer_id)

@@ -95,13 +95,13 @@ async def _price_parts(
                 "quantity": line["quantity"],
                 "unit": counted_unit(int(line["quantity"]), unit, language),
                 "currency": result.data["currency"],
-                "unit_net_price": money(line["unit_net_price"]),
-                "total_net": money(result.data["total_net"]),
-                "total_gross": money(result.data["total_gross"]),
+                "unit_net_price": money(line["unit_net_price"], language),
+                "total_net": money(result.data["total_net"], language),
+                "total_gross": money(result.data["total_gross"], language),
             }
             return [_part("price", **values)], {"price": result.data}
     values = {
-        "price": money(product["price"]),
+        "price": money(product["price"], language),
         "currency": product.get("currency", ""),
         "unit_single": _singular(unit),
     }
@@ -130,13 +130,16 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
             unit=counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language),
             name=priced["name"],
             sku=priced["sku"],
-            unit_net_price=money(priced["unit_net_price"]),
-            line_net=money(priced["line_net"]),
+            unit_net_price=money(priced["unit_net_price"], language),
+            line_net=money(priced["line_net"], language),
             currency=currency,
         )
         for line, priced in zip(found, result.data["lines"], strict=True)
     ]
-    totals = {"total_net": money(result.data["total_net"]), "total_gross": money(result.data["total_gross"])}
+    totals = {
+        "total_net": money(result.data["total_net"], language),
+        "total_gross": money(result.data["total_gross"], language),
+    }
     parts.append(_part("quote_total", currency=currency, **totals))
     return Plan(parts=parts + missing, facts={"price": result.data})
 

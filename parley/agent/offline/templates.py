@@ -44,12 +44,22 @@ def literal_text(text: str) -> str:
     return " ".join(literal for literal, _name, _spec, _conv in string.Formatter().parse(text) if literal)
 
 
-def money(value: Any) -> str:
-    """A tool's decimal amount shown with two places (formatting only; the number is the tool's)."""
+#: Languages that write 1.915,20 where English writes 1,915.20.
+_DECIMAL_COMMA = frozenset({"de", "es"})
+
+
+def money(value: Any, language: str = "en") -> str:
+    """A tool's decimal amount with two places, written as the customer's language writes amounts.
+
+    Formatting only: the number is the tool's, and the output guard reads both ways of writing it.
+    """
     try:
-        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
+        written = f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
     except (InvalidOperation, ValueError):
         return str(value)
+    if language in _DECIMAL_COMMA:
+        return written.translate(str.maketrans(",.", ".,"))
+    return written
 
 
 #: Abbreviations written the same after any count; shorter units ("kg", "m", "l") are symbols anyway.
