@@ -204,6 +204,8 @@ def test_stock_or_price_wording_names_the_question_and_small_words_are_no_search
     assert asks_price_or_stock("und was kostet der?") == "price_quote"
     assert asks_price_or_stock("danke schön") is None
     assert search_terms("y en stock?") == []
+    # Packaging counts nothing the catalog can be searched by: the box is every fastener's
+    assert sorted(search_terms("the zinc plated ones, 10 boxes please")) == ["10", "plated", "zinc"]
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ _VARIANTS = re.compile(
     re.IGNORECASE,
 )
 """A question about the other sizes of what was just discussed: "what sizes?", "which diameters?"."""
-_BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one"
+_BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one|ones"
 BACK_REFERENCE_EN = re.compile(rf"\b(?:{_BACK_WORDS})\b", re.IGNORECASE)
 """A pronoun for the product just discussed ("are they zinc plated?")."""
 BACK_REFERENCE = re.compile(
@@ -107,7 +107,8 @@ _STOP = frozenset([
     "what", "whats", "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our",
     "your", "please", "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices",
     "quote", "stock", "available", "availability", "there", "with", "about", "need", "want", "get", "buy",
-    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
+    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "box", "boxes", "cans", "pack", "packs", "bag", "bags", "carton",
+    "cartons", "karton", "kartons", "packung", "packungen", "caja", "cajas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
     "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel", "viele", "und", "oder",
     "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
     "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",

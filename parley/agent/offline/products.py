@@ -13,7 +13,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parley.agent.offline.entities import BACK_REFERENCE, extract_entities, search_terms
+from parley.agent.offline.entities import BACK_REFERENCE, BACK_REFERENCE_EN, extract_entities, search_terms
 from parley.agent.toolbox import ToolBox
 
 __all__ = [
@@ -184,7 +184,8 @@ async def resolve_product(
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
     asked, searched = terms, terms[:2]
-    if memory_product and (len(terms) <= 2 or entities.get("variants")):
+    # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
+    if memory_product and (len(terms) <= 2 or entities.get("variants") or BACK_REFERENCE_EN.search(text)):
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
         searched = [*searched, *_family(memory_product)]
     pool: dict[str, dict[str, Any]] = {}
