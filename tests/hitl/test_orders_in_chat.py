@@ -54,6 +54,7 @@ async def test_an_order_is_proposed_with_its_price_and_booked_only_on_yes(
     assert order["number"] in placed.response and placed.status == "answered"
     assert (order["customer_id"], order["status"]) == (str(shop.alice), "pending")
     assert [(line["sku"], line["quantity"]) for line in order["lines"]] == [("BOLT-M8-40", 40)]
+    assert str(conversation) in order["notes"]
     status = await agent.handle_message(shop.tenant_id, conversation, "what is the status of my order?")
     assert order["number"] in status.response
 

@@ -40,7 +40,9 @@ async def _offline_plan(state: AgentState, ctx: AgentContext) -> Plan:
     if state.get("intent") == "discount_request":
         return await negotiate(dict(state), ctx.tools, customer_id=ctx.customer_id)
     if state.get("intent") == "place_order":
-        return await placing_plan(dict(state), ctx.tools, customer_id=ctx.customer_id)
+        return await placing_plan(
+            dict(state), ctx.tools, customer_id=ctx.customer_id, conversation_id=ctx.conversation_id
+        )
     return await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
 
 

@@ -87,10 +87,14 @@ async def _propose(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> P
     return Plan(parts=[*parts, _part("order_confirm")], facts={"price": price}, proposal={"lines": lines})
 
 
-async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any, language: str) -> Plan:
+async def _place(
+    proposal: dict[str, Any], tools: ToolBox, customer_id: Any, language: str, note: str
+) -> Plan:
     if customer_id is None or not tools.has("create_order"):
         return _to_person("placing the order needs a person", order_request=proposal)
-    placed = await tools.call("create_order", customer_id=str(customer_id), lines=proposal["lines"])
+    placed = await tools.call(
+        "create_order", customer_id=str(customer_id), lines=proposal["lines"], notes=note
+    )
     if placed.approval_required:
         return Plan(parts=[], status="approval_required", reason=placed.data["reason"], facts={})
     if not placed.ok:
@@ -104,9 +108,15 @@ async def _place(proposal: dict[str, Any], tools: ToolBox, customer_id: Any, lan
     return Plan(parts=[_part("order_placed", **values)], facts={"order": order}, order=order["number"])
 
 
-async def placing_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
-    """Propose the order the customer asked for, or place the one they have just confirmed."""
+async def placing_plan(
+    state: dict[str, Any], tools: ToolBox, *, customer_id: Any, conversation_id: Any
+) -> Plan:
+    """Propose the order the customer asked for, or place the one they have just confirmed.
+
+    The order's notes say where it came from, so staff confirming it can read the conversation.
+    """
     confirmed = state.get("entities", {}).get("confirmed_order")
     if confirmed:
-        return await _place(confirmed, tools, customer_id, state.get("language") or "en")
+        note = f"Placed by the assistant in conversation {conversation_id}, confirmed by the customer."
+        return await _place(confirmed, tools, customer_id, state.get("language") or "en", note)
     return await _propose(state, tools, customer_id)
