@@ -102,3 +102,26 @@ async def test_malformed_tool_calls_fall_back_to_the_offline_engine(
         turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     assert "5000 pcs are in stock" in turn.response
     assert turn.metrics["fallbacks"] == ["act"]
+
+
+async def test_with_the_llm_an_order_is_still_proposed_and_placed_by_the_planner_only(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    script = [
+        _understood("place_order", product="BOLT-M8-40", quantity=40),
+        _understood("greeting"),  # the model misreads the "yes"; the proposal still stands for it
+    ]
+    with FakeOpenAIServer(script) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+        proposed = await agent.handle_message(
+            shop.tenant_id, conversation, "I want to order 40 pcs of BOLT-M8-40"
+        )
+        placed = await agent.handle_message(shop.tenant_id, conversation, "yes")
+    assert proposed.intent == "place_order" and 'Reply "yes" to confirm' in proposed.response
+    assert [call["name"] for call in placed.tool_calls] == ["create_order"]
+    assert placed.tool_calls[0]["result"]["number"] in placed.response
+    assert len(server.requests) == 2  # one understanding per turn; no model ever chose to order
+    assert all(
+        "tools" not in request or "create_order" not in str(request["tools"]) for request in server.requests
+    )
