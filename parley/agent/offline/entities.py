@@ -48,7 +48,8 @@ _BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one|ones"
 BACK_REFERENCE_EN = re.compile(rf"\b(?:{_BACK_WORDS})\b", re.IGNORECASE)
 """A pronoun for the product just discussed ("are they zinc plated?")."""
 BACK_REFERENCE = re.compile(
-    rf"\b(?:{_BACK_WORDS}|this|that|es|ihn|den|die|das|diese[nrs]?|davon|lo|la|los|las|este|esta|esto|eso|ellos|ellas)\b",
+    rf"\b(?:{_BACK_WORDS}|this|that|es|ihn|den|die|das|diese[nrs]?|davon|lo|la|los|las|este|esta|esto|eso|"
+    r"ellos|ellas)\b",
     re.IGNORECASE,
 )
 """The same in German and Spanish too, where articles double as pronouns: only for a message whose other
@@ -102,28 +103,29 @@ _QUANTITY = (
     ),
 )
 _STOP = frozenset([
-    "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "is", "are", "be", "it", "its",
-    "this", "that", "these", "those", "do", "you", "have", "got", "carry", "sell", "has", "had", "any",
-    "what", "whats", "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our",
-    "your", "please", "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices",
-    "quote", "stock", "available", "availability", "there", "with", "about", "need", "want", "get", "buy",
-    "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "box", "boxes", "cans", "pack", "packs", "bag", "bags", "carton",
-    "cartons", "karton", "kartons", "packung", "packungen", "caja", "cajas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let", "some", "thanks", "thank",
-    "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel", "viele", "und", "oder",
-    "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen", "tiene", "usted",
-    "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el", "la", "los",
-    "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager", "vorrätig",
-    "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste", "günstigsten",
-    "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata", "baratos",
-    "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches", "cuál",
-    "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "sizes", "variants", "versions", "options",
-    "dimensions", "diameters", "lengths", "größen", "varianten", "abmessungen", "tamaños", "medidas",
-    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen",
-    "first", "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "last", "erste", "ersten", "zweite",
-    "zweiten", "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer",
-    "segundo", "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option",
-    "item", "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días",
-    "en", "del", "al", "im", "am", "zum", "zur", "beim"
+    "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "is", "are", "be", "it", "its", "this",
+    "that", "these", "those", "do", "you", "have", "got", "carry", "sell", "has", "had", "any", "what", "whats",
+    "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our", "your", "please",
+    "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices", "quote", "stock",
+    "available", "availability", "there", "with", "about", "need", "want", "get", "buy", "order", "place", "like",
+    "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos",
+    "ellas", "box", "boxes", "cans", "pack", "packs", "bag", "bags", "carton", "cartons", "karton", "kartons",
+    "packung", "packungen", "caja", "cajas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let",
+    "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel",
+    "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen",
+    "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el",
+    "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager",
+    "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste",
+    "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata",
+    "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches",
+    "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "sizes", "variants", "versions",
+    "options", "dimensions", "diameters", "lengths", "größen", "varianten", "abmessungen", "tamaños", "medidas",
+    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen", "first",
+    "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "last", "erste", "ersten", "zweite", "zweiten",
+    "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer", "segundo",
+    "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option", "item",
+    "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del",
+    "al", "im", "am", "zum", "zur", "beim",
 ])  # fmt: skip
 
 
