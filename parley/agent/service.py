@@ -31,7 +31,7 @@ from parley.agent.locks import ConversationLocks
 from parley.agent.nodes.respond import HISTORY_TURNS
 from parley.agent.offline.language import detect_language
 from parley.agent.reply_templates import load_templates
-from parley.agent.state import new_turn
+from parley.agent.state import ONE_MESSAGE_MEMORY, new_turn
 from parley.agent.toolbox import ToolBox
 from parley.core.actor import Actor
 from parley.core.errors import BusinessRuleViolated
@@ -531,7 +531,16 @@ class AgentService:
             async with self.graph() as graph:
                 values = dict((await graph.aget_state(config)).values or {})
                 history = [*values.get("history", []), *({"role": m.role, "text": m.text} for m in exchanged)]
-                update = {"history": history[-2 * HISTORY_TURNS :], "status": "answered", "approval_id": ""}
+                # What the bot asked before staff took over is stale: a "yes" now answers staff, not its proposal
+                memory = {
+                    k: v for k, v in (values.get("memory") or {}).items() if k not in ONE_MESSAGE_MEMORY
+                }
+                update = {
+                    "history": history[-2 * HISTORY_TURNS :],
+                    "memory": memory,
+                    "status": "answered",
+                    "approval_id": "",
+                }
                 await graph.aupdate_state(config, update, as_node="respond")
         return conversation
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-__all__ = ["AgentState", "Memory", "new_turn"]
+__all__ = ["ONE_MESSAGE_MEMORY", "AgentState", "Memory", "new_turn"]
 
 
 class Memory(TypedDict, total=False):
@@ -26,6 +26,11 @@ class Memory(TypedDict, total=False):
     low_confidence_streak: int
     language: str
     turns: int
+
+
+ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question"})
+"""Memory that stands for the customer's next message only: the order just proposed, the question just asked
+about one. The intent step takes both out of memory whatever the message says."""
 
 
 class AgentState(TypedDict, total=False):

@@ -122,3 +122,18 @@ async def test_an_order_above_the_business_limit_is_booked_once_a_person_approve
     assert len(told) == 1 and order["number"] in told[0]
     status = await agent.handle_message(shop.tenant_id, conversation, "what is the status of my order?")
     assert order["number"] in status.response
+
+
+async def test_a_proposal_made_before_staff_took_over_is_not_placed_after_they_hand_back(
+    runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
+) -> None:
+    staff = await login(agent_client, tenants.emails[Role.SALES_REP])
+    conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    await agent.handle_message(shop.tenant_id, conversation, "I want to order 40 pcs of BOLT-M8-40")
+    base = f"/api/v1/conversations/{conversation}"
+    assert (await agent_client.post(f"{base}/takeover", headers=staff)).status_code == 200
+    await agent_client.post(f"{base}/staff-messages", json={"text": "Shall I add nuts too?"}, headers=staff)
+    assert (await agent_client.post(f"{base}/handback", headers=staff)).status_code == 200
+    answer = await agent.handle_message(shop.tenant_id, conversation, "yes")
+    assert "create_order" not in [call["name"] for call in answer.tool_calls]
+    assert await _orders(agent_client, tenants) == []
