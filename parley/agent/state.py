@@ -23,14 +23,15 @@ class Memory(TypedDict, total=False):
     last_order: str
     proposed_order: dict[str, Any]
     order_question: bool
+    offered_person: bool
     low_confidence_streak: int
     language: str
     turns: int
 
 
-ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question"})
+ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question", "offered_person"})
 """Memory that stands for the customer's next message only: the order just proposed, the question just asked
-about one. The intent step takes both out of memory whatever the message says."""
+about one, a person just offered. The intent step takes them out of memory whatever the message says."""
 
 
 class AgentState(TypedDict, total=False):

@@ -452,3 +452,17 @@ async def test_german_and_spanish_product_words_find_an_english_catalog(
     spanish = await open_conversation(runtime, shop.tenant_id)
     turn = await agent.handle_message(shop.tenant_id, spanish, "¿Tienen placas de aluminio?")
     assert "AL-6061-10-500x500" in turn.response
+
+
+async def test_a_yes_to_the_offered_colleague_hands_over_and_otherwise_means_nothing(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    missing = await agent.handle_message(shop.tenant_id, conversation, "where is my order ORD-2026-99999?")
+    assert "or I can pass you to a colleague" in missing.response
+    accepted = await agent.handle_message(shop.tenant_id, conversation, "yes please")
+    assert (accepted.intent, accepted.status) == ("human_handoff", "handed_over")
+    other = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    await agent.handle_message(shop.tenant_id, other, "is BOLT-M8-40 in stock?")
+    unasked = await agent.handle_message(shop.tenant_id, other, "yes please")
+    assert unasked.status != "handed_over"

@@ -29,7 +29,7 @@ ESCALATING_INTENTS = frozenset({"human_handoff", "complaint", "invoice_question"
 """What goes straight to a person. A discount request and an order go through ``act``, which asks for the
 discount or places the order, and hands over or waits for approval when it may not do that alone."""
 _CHATTY = frozenset({"greeting", "goodbye"})
-#: The confidence of a "yes" to the order the agent has just proposed: no guess about what it means.
+#: The confidence of a "yes" to the order or the person the agent has just offered: no guess about it.
 _CONFIRMED = 0.95
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 #: What a reply to "which product, and how many?" may be taken for: it goes on with the order instead.
@@ -96,6 +96,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     # An order proposed in the last reply stands for this message only: "yes" places it, anything else drops it.
     proposal = memory.pop("proposed_order", None)
     order_question = memory.pop("order_question", False)
+    offered_person = memory.pop("offered_person", False)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
@@ -133,6 +134,9 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = proposal
+    elif offered_person and AFFIRMATION.search(text):
+        # "..., or shall I pass you to a colleague?" "yes please"
+        intent, confidence = "human_handoff", max(confidence, _CONFIRMED)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

@@ -14,21 +14,28 @@ from parley.agent.offline.language import detect_language
 from parley.agent.state import AgentState
 from parley.hitl.outcome import decision_results, outcome_reply
 
-__all__ = ["HISTORY_TURNS", "respond", "respond_to_decision"]
+__all__ = ["HISTORY_TURNS", "OFFERS_A_PERSON", "respond", "respond_to_decision"]
 
 HISTORY_TURNS = 20
 
 
-def _render(state: AgentState, ctx: AgentContext) -> str:
+#: Replies that end by offering a person ("..., or shall I pass you to a colleague?"): a plain yes accepts.
+OFFERS_A_PERSON = frozenset({"clarify", "order_not_found"})
+
+
+def _render(state: AgentState, ctx: AgentContext) -> tuple[str, set[str]]:
+    """The reply from the planned parts, and the keys of the templates it used."""
     templates = ctx.engine.templates
     language = state.get("language") or "en"
-    sentences = []
+    sentences, used = [], set()
     for part in state.get("parts", []):
         try:
             sentences.append(templates.render(part["key"], language, **part.get("values", {})))
         except KeyError:
             continue
-    return " ".join(s for s in sentences if s) or templates.render("clarify", language)
+        used.add(part["key"])
+    text = " ".join(s for s in sentences if s)
+    return (text, used) if text else (templates.render("clarify", language), {"clarify"})
 
 
 @timed("respond")
@@ -36,14 +43,17 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     """The reply (a guard's rewrite wins), sent as token events, and added to the history."""
     ctx = runtime.context
     output = state.get("guardrails", {}).get("output", {})
+    used: set[str] = set()
     if output.get("verdict") in ("block", "rewrite") and output.get("reply"):
         reply = output["reply"]
     elif state.get("guardrails", {}).get("input", {}).get("verdict") == "block":
         # Refused before intent detection read the language: read it here, so the refusal is understood.
         language = detect_language(state["text"], state.get("memory", {}).get("language"))
         reply = ctx.engine.templates.render("out_of_scope", language)
+    elif state.get("reply"):
+        reply = state["reply"]
     else:
-        reply = state.get("reply") or _render(state, ctx)
+        reply, used = _render(state, ctx)
     await _stream(ctx, reply)
     history = [
         *state.get("history", []),
@@ -51,6 +61,8 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         {"role": "agent", "text": reply},
     ]
     memory = {**state.get("memory", {}), "turns": state.get("memory", {}).get("turns", 0) + 1}
+    if used & OFFERS_A_PERSON:
+        memory["offered_person"] = True
     return {"reply": reply, "history": history[-2 * HISTORY_TURNS :], "memory": memory}
 
 
