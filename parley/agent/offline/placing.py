@@ -11,16 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from parley.agent.offline.planner import Plan, available_stock, quote_plan
+from parley.agent.offline.planner import Plan, also_part, available_stock, part, quote_plan
 from parley.agent.offline.products import QuoteLine
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
 __all__ = ["placing_plan"]
-
-
-def _part(key: str, **values: Any) -> dict[str, Any]:
-    return {"key": key, "values": values}
 
 
 def _to_person(reason: str, parts: list[dict[str, Any]] | None = None, **facts: Any) -> Plan:
@@ -35,16 +31,15 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
     product = facts.get("product")
     if product is None:
         query = next(iter(entities.get("skus") or []), facts.get("product_query", ""))
-        part = _part("product_not_found", query=query) if query else _part("order_need_product")
-        return Plan(parts=[part], order_question=True)
+        asking = part("product_not_found", query=query) if query else part("order_need_product")
+        return Plan(parts=[asking], order_question=True)
     others = facts.get("others") or []
     if others and not entities.get("skus"):
         # "I'd like to order plates": which of them?
-        names = ", ".join(f"{other['name']} ({other['sku']})" for other in others)
         parts = [
-            _part("product", name=product["name"], sku=product["sku"], description=""),
-            _part("also", names=names),
-            _part("order_which"),
+            part("product", name=product["name"], sku=product["sku"], description=""),
+            also_part(others),
+            part("order_which"),
         ]
         return Plan(parts=parts, order_question=True)
     quantity = entities.get("quantity")
@@ -53,8 +48,8 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
     if not quantity:
         language = state.get("language") or "en"
         unit = counted_unit(2, product.get("unit", "pcs"), language)
-        part = _part("order_quantity", unit=unit, name=product["name"], sku=product["sku"])
-        return Plan(parts=[part], order_question=True)
+        asking = part("order_quantity", unit=unit, name=product["name"], sku=product["sku"])
+        return Plan(parts=[asking], order_question=True)
     return [QuoteLine(product=product, quantity=int(quantity), query=facts.get("product_query", ""))]
 
 
@@ -65,7 +60,7 @@ async def _short_stock(tools: ToolBox, lines: list[QuoteLine], language: str) ->
         available = await available_stock(tools, line["product"])
         if available is not None and available < line["quantity"]:
             unit = counted_unit(available, line["product"].get("unit", "pcs"), language)
-            notes.append(_part("short_stock", available=available, unit=unit, quantity=line["quantity"]))
+            notes.append(part("short_stock", available=available, unit=unit, quantity=line["quantity"]))
     return notes
 
 
@@ -84,7 +79,7 @@ async def _propose(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> P
     if not tools.has("create_order"):
         return _to_person("placing the order needs a person", parts, price=price)
     lines = [{"product_id": str(line["product"]["id"]), "quantity": line["quantity"]} for line in asked]
-    return Plan(parts=[*parts, _part("order_confirm")], facts={"price": price}, proposal={"lines": lines})
+    return Plan(parts=[*parts, part("order_confirm")], facts={"price": price}, proposal={"lines": lines})
 
 
 async def _place(
@@ -105,7 +100,7 @@ async def _place(
         "total_gross": money(order["total_gross"], language),
         "currency": order["currency"],
     }
-    return Plan(parts=[_part("order_placed", **values)], facts={"order": order}, order=order["number"])
+    return Plan(parts=[part("order_placed", **values)], facts={"order": order}, order=order["number"])
 
 
 async def placing_plan(

@@ -12,7 +12,16 @@ from typing import Any
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
-__all__ = ["PRODUCT_INTENTS", "Plan", "asks_price_or_stock", "available_stock", "plan_turn", "quote_plan"]
+__all__ = [
+    "PRODUCT_INTENTS",
+    "Plan",
+    "also_part",
+    "asks_price_or_stock",
+    "available_stock",
+    "part",
+    "plan_turn",
+    "quote_plan",
+]
 
 PRODUCT_INTENTS = frozenset({"product_question", "price_quote", "stock_check"})
 #: Equally good matches whose stock is checked when the chosen product is sold out.
@@ -35,8 +44,14 @@ class Plan(dict[str, Any]):
     """``parts`` (template key + values), ``status``, ``reason`` and the remembered product."""
 
 
-def _part(key: str, **values: Any) -> dict[str, Any]:
+def part(key: str, **values: Any) -> dict[str, Any]:
+    """One piece of the reply: a template key and the values it is filled with."""
     return {"key": key, "values": values}
+
+
+def also_part(others: list[dict[str, Any]]) -> dict[str, Any]:
+    """The equally good matches named after the chosen product: "Also available: ... (SKU), ..."."""
+    return part("also", names=", ".join(f"{o['name']} ({o['sku']})" for o in others))
 
 
 def _singular(unit: str) -> str:
@@ -58,9 +73,7 @@ async def _in_stock_instead(
         if available:
             unit = counted_unit(available, other.get("unit", "pcs"), language)
             return [
-                _part(
-                    "in_stock_instead", name=other["name"], sku=other["sku"], available=available, unit=unit
-                )
+                part("in_stock_instead", name=other["name"], sku=other["sku"], available=available, unit=unit)
             ]
     return []
 
@@ -72,11 +85,11 @@ async def _stock_parts(
     if available is None:
         return []
     if available <= 0:
-        return [_part("out_of_stock"), *await _in_stock_instead(tools, others, language)]
+        return [part("out_of_stock"), *await _in_stock_instead(tools, others, language)]
     unit = counted_unit(available, product.get("unit", "pcs"), language)
-    parts = [_part("stock", available=available, unit=unit)]
+    parts = [part("stock", available=available, unit=unit)]
     if quantity is not None and quantity > available:
-        parts.append(_part("short_stock", available=available, unit=unit, quantity=quantity))
+        parts.append(part("short_stock", available=available, unit=unit, quantity=quantity))
     return parts
 
 
@@ -99,21 +112,21 @@ async def _price_parts(
                 "total_net": money(result.data["total_net"], language),
                 "total_gross": money(result.data["total_gross"], language),
             }
-            return [_part("price", **values)], {"price": result.data}
+            return [part("price", **values)], {"price": result.data}
     values = {
         "price": money(product["price"], language),
         "currency": product.get("currency", ""),
         "unit_single": _singular(unit),
     }
-    return [_part("list_price", **values)], {"list_price": product["price"]}
+    return [part("list_price", **values)], {"list_price": product["price"]}
 
 
 async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any, language: str) -> Plan:
     """One priced line per product found, the totals, and what was not found, named as the customer wrote it."""
     found = [line for line in lines if line["product"]]
-    missing = [_part("product_not_found", query=line["query"]) for line in lines if not line["product"]]
+    missing = [part("product_not_found", query=line["query"]) for line in lines if not line["product"]]
     if not found or not tools.has("calculate_price"):
-        return Plan(parts=missing or [_part("need_product")])
+        return Plan(parts=missing or [part("need_product")])
     arguments: dict[str, Any] = {
         "lines": [{"product_id": str(line["product"]["id"]), "quantity": line["quantity"]} for line in found]
     }
@@ -121,10 +134,10 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
         arguments["customer_id"] = str(customer_id)
     result = await tools.call("calculate_price", **arguments)
     if not result.ok:
-        return Plan(parts=missing or [_part("need_product")])
+        return Plan(parts=missing or [part("need_product")])
     currency = result.data["currency"]
     parts = [
-        _part(
+        part(
             "quote_line",
             quantity=priced["quantity"],
             unit=counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language),
@@ -140,7 +153,7 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
         "total_net": money(result.data["total_net"], language),
         "total_gross": money(result.data["total_gross"], language),
     }
-    parts.append(_part("quote_total", currency=currency, **totals))
+    parts.append(part("quote_total", currency=currency, **totals))
     return Plan(parts=parts + missing, facts={"price": result.data})
 
 
@@ -154,7 +167,7 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     if product is None:
         # The part number as the customer typed it reads better than the search terms made of it.
         query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
-        return Plan(parts=[_part("product_not_found", query=query) if query else _part("need_product")])
+        return Plan(parts=[part("product_not_found", query=query) if query else part("need_product")])
     quantity = state["entities"].get("quantity")
     if quantity is None and facts.get("follow_up"):
         # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
@@ -163,7 +176,7 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         quantity = quantity or state.get("memory", {}).get("last_quantity")
         fresh = await tools.call("get_product", product_id=str(product["id"]))
         if not fresh.ok:
-            return Plan(parts=[_part("need_product")])
+            return Plan(parts=[part("need_product")])
         product = fresh.data
     parts: list[dict[str, Any]] = []
     if intent == "product_question" or not facts.get("remembered"):
@@ -172,10 +185,10 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
             if intent == "product_question" and product.get("description")
             else ""
         )
-        parts.append(_part("product", name=product["name"], sku=product["sku"], description=description))
+        parts.append(part("product", name=product["name"], sku=product["sku"], description=description))
         others = facts.get("others") or []
         if others:
-            parts.append(_part("also", names=", ".join(f"{o['name']} ({o['sku']})" for o in others)))
+            parts.append(also_part(others))
     wants_price = intent == "price_quote" or bool(
         _PRICE_WORDS.search(text) or state["entities"].get("cheapest")
     )
@@ -193,13 +206,13 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     """Decide the tool calls and the reply parts of the offline engine for this turn."""
     intent = state["intent"]
     if intent in _SIMPLE:
-        return Plan(parts=[_part(_SIMPLE[intent])])
+        return Plan(parts=[part(_SIMPLE[intent])])
     if intent in PRODUCT_INTENTS:
         return await _product_plan(state, tools, customer_id)
     if intent == "faq":
         answer = state.get("facts", {}).get("answer")
         if answer:
-            return Plan(parts=[_part("faq_answer", answer=answer)])
+            return Plan(parts=[part("faq_answer", answer=answer)])
         return Plan(parts=[], status="handed_over", reason="no answer in the knowledge base")
     if intent == "order_status":
         from parley.agent.offline.orders import order_plan
