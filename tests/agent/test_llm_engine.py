@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
 from parley.devtools.scripted_llm import FakeOpenAIServer
@@ -102,6 +104,32 @@ async def test_malformed_tool_calls_fall_back_to_the_offline_engine(
         turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     assert "5000 pcs are in stock" in turn.response
     assert turn.metrics["fallbacks"] == ["act"]
+
+
+@pytest.mark.parametrize(
+    "understanding",
+    [
+        {"content": "This is a stock question."},  # text instead of the function
+        {"tool_calls": [("Understood", {"intent": "buy_everything", "confidence": 2})]},  # outside the schema
+    ],
+    ids=["text", "invalid-fields"],
+)
+async def test_an_understanding_outside_the_schema_falls_back_to_the_offline_classifier(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path, understanding: dict
+) -> None:
+    script = [
+        understanding,
+        {"tool_calls": [("check_stock", {"product_id": str(shop.products["BOLT-M8-40"])})]},
+        {"content": "We have 5000 pcs of BOLT-M8-40 in stock."},
+    ]
+    with FakeOpenAIServer(script) as server:
+        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
+        conversation = await open_conversation(runtime, shop.tenant_id)
+        turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    assert turn.intent == "stock_check"
+    assert turn.response == "We have 5000 pcs of BOLT-M8-40 in stock."
+    assert turn.metrics["fallbacks"] == ["detect_intent"]
+    assert server.requests[0]["tool_choice"]["function"]["name"] == "Understood"
 
 
 async def test_with_the_llm_an_order_is_still_proposed_and_placed_by_the_planner_only(
