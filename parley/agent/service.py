@@ -398,9 +398,12 @@ class AgentService:
         )
         config = {"configurable": {"thread_id": str(turn.conversation_id)}}
         async with self.graph() as graph:
-            state = await graph.ainvoke(
-                new_turn(turn.text), config=config, context=context, durability=_DURABILITY
-            )
+            try:
+                state = await graph.ainvoke(
+                    new_turn(turn.text), config=config, context=context, durability=_DURABILITY
+                )
+            finally:
+                await tools.settle()
         if state.get("intent") == "faq":
             self.cache.record_miss(turn.tenant_id)
             if is_cacheable(state) and knowledge is not None:

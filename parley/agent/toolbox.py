@@ -6,6 +6,7 @@ whether the offline planner or a model chose it, and the step limit holds for bo
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ class ToolBox:
     tools: dict[str, BaseTool]
     max_steps: int = 8
     calls: list[dict[str, Any]] = field(default_factory=list)
+    _early: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, tools: Iterable[BaseTool], *, max_steps: int = 8) -> ToolBox:
@@ -53,12 +55,27 @@ class ToolBox:
         """Whether the agent may call this tool."""
         return name in self.tools
 
+    def prefetch(self, name: str, **arguments: Any) -> None:
+        """Start a call that only reads, for a later :meth:`call` with the same arguments to take.
+
+        Nothing is counted or recorded until that call: a prefetch no step asks for costs the turn no step.
+        """
+        key = _key(name, arguments)
+        if name in self.tools and key not in self._early:
+            self._early[key] = asyncio.ensure_future(self.tools[name].ainvoke(arguments))
+
+    async def settle(self) -> None:
+        """Wait for the prefetched calls no step took, so none outlives its turn."""
+        early, self._early = list(self._early.values()), {}
+        await asyncio.gather(*early, return_exceptions=True)
+
     async def call(self, name: str, **arguments: Any) -> ToolResult:
         """Call a tool and record it; raises :class:`StepLimitReached` past the budget."""
         if len(self.calls) >= self.max_steps:
             raise StepLimitReached(name)
         started = time.perf_counter()
-        raw = await self.tools[name].ainvoke(arguments)
+        early = self._early.pop(_key(name, arguments), None)
+        raw = await (early if early is not None else self.tools[name].ainvoke(arguments))
         elapsed = round((time.perf_counter() - started) * 1000, 2)
         text = raw if isinstance(raw, str) else json.dumps(raw, default=str)
         try:
@@ -75,3 +92,7 @@ class ToolBox:
             }
         )
         return result
+
+
+def _key(name: str, arguments: dict[str, Any]) -> str:
+    return json.dumps([name, arguments], sort_keys=True, default=str)

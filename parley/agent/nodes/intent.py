@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -19,7 +20,7 @@ from parley.agent.offline.entities import (
     search_terms,
 )
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.products import names_a_kind_in_translation
+from parley.agent.offline.products import names_a_kind_in_translation, prefetch_product
 from parley.agent.state import AgentState
 
 __all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
@@ -100,7 +101,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
-    understood = await _llm_understanding(state, ctx)
+    understanding = asyncio.ensure_future(_llm_understanding(state, ctx))
+    if ctx.llm is not None and not (entities.get("order_numbers") or entities.get("invoice_numbers")):
+        # The request to the model goes out first; the catalog searches run while it reads
+        prefetch_product(ctx.tools, text, entities, memory.get("last_product"))
+    understood = await understanding
     if understood is not None:
         intent, confidence, alternatives = understood.intent, understood.confidence, []
         entities = {**entities, **understood.entities}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ __all__ = [
     "VARIANTS_LISTED",
     "QuoteLine",
     "Resolution",
+    "prefetch_product",
     "product_kind",
     "resolve_lines",
     "resolve_product",
@@ -161,9 +163,58 @@ class Resolution(dict[str, Any]):
     """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched)."""
 
 
+def _search(term: str) -> dict[str, Any]:
+    """The arguments of the catalog search for one term."""
+    return {"search": term, "status": "active", "limit": 100}
+
+
 async def _candidates(tools: ToolBox, term: str) -> list[dict[str, Any]]:
-    result = await tools.call("search_products", search=term, status="active", limit=100)
+    result = await tools.call("search_products", **_search(term))
     return list(result.data.get("items", [])) if result.ok and isinstance(result.data, dict) else []
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one look-up searches for and ranks by.
+
+    ``terms`` rank the candidates, ``asked`` are the customer's own among them, ``searched`` go to the
+    catalog search and ``query`` is what the reply says was looked for.
+    """
+
+    terms: list[str]
+    asked: list[str]
+    searched: list[str]
+    query: str
+
+
+def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
+    terms = list(dict.fromkeys(_term(w) for t in search_terms(text) for w in _GLOSSARY.get(t, t).split()))
+    if entities.get("quantity") is not None:
+        terms = [t for t in terms if t != str(entities["quantity"])]
+    lowered = text.lower()
+    query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
+    asked, searched = terms, terms[:2]
+    # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
+    among_its_kind = memory_product and (
+        len(terms) <= 2 or entities.get("variants") or BACK_REFERENCE_EN.search(text)
+    )
+    if terms and among_its_kind:
+        terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
+        searched = [*searched, *_family(memory_product)]
+    return _Plan(terms, asked, searched, query)
+
+
+def prefetch_product(
+    tools: ToolBox, text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None
+) -> None:
+    """Start the catalog searches :func:`resolve_product` would make for the message.
+
+    With an LLM the searches run while the model reads the message; the look-up that follows takes their
+    results when it searches for the same terms (about 6 ms of a product turn's 40 beyond the model).
+    """
+    if tools.has("search_products"):
+        for term in [*entities.get("skus", []), *_plan(text, entities, memory_product).searched]:
+            tools.prefetch("search_products", **_search(term))
 
 
 async def resolve_product(
@@ -176,18 +227,10 @@ async def resolve_product(
         for item in await _candidates(tools, sku):
             if str(item.get("sku", "")).lower() == sku.lower():
                 return Resolution(product=item, others=[], query=sku)
-    terms = list(dict.fromkeys(_term(w) for t in search_terms(text) for w in _GLOSSARY.get(t, t).split()))
-    if entities.get("quantity") is not None:
-        terms = [t for t in terms if t != str(entities["quantity"])]
-    lowered = text.lower()
-    query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
+    plan = _plan(text, entities, memory_product)
+    terms, asked, searched, query = plan.terms, plan.asked, plan.searched, plan.query
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
-    asked, searched = terms, terms[:2]
-    # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
-    if memory_product and (len(terms) <= 2 or entities.get("variants") or BACK_REFERENCE_EN.search(text)):
-        terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
-        searched = [*searched, *_family(memory_product)]
     pool: dict[str, dict[str, Any]] = {}
     for term in searched:
         for item in await _candidates(tools, term):
