@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from parley.agent.conversations import service as conversations
 from parley.agent.service import AgentService
 from parley.demo.seed import seed_actor
 from parley.runtime import Runtime
@@ -14,6 +15,7 @@ from parley.tools.products.schemas import ProductCreate
 from parley.tools.products.service import create_product
 from parley.tools.stock.service import adjust_stock
 from tests.agent.conftest import Shop, an_order_of, open_conversation
+from tests.fakes.embedder import HashingEmbedder
 from tests.support.tenants import SeededTenants
 
 
@@ -265,6 +267,27 @@ async def test_a_failing_turn_hands_over_instead_of_dropping_the_customer(
     turn = await broken.handle_message(shop.tenant_id, conversation, "hello")
     assert turn.status == "handed_over"
     assert "colleague" in turn.response
+
+
+class _UnreadableGuardrails:
+    async def for_turn(self, *_args: object, **_kwargs: object) -> object:
+        raise ConnectionError("the guardrail settings could not be read")
+
+
+async def test_guardrails_that_cannot_be_read_hand_the_turn_over_and_keep_the_message(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder
+) -> None:
+    agent = AgentService(runtime, embedder=embedder, guard=_UnreadableGuardrails())
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    await agent.aclose()
+    assert turn.status == "handed_over" and "colleague" in turn.response
+    async with runtime.db.session(shop.tenant_id) as session:
+        stored = await conversations.recent_messages(session, conversation)
+    assert [(m.role, m.text) for m in stored] == [
+        ("customer", "is BOLT-M8-40 in stock?"),
+        ("agent", turn.response),
+    ]
 
 
 async def test_a_plural_names_the_product(runtime: Runtime, agent: AgentService, shop: Shop) -> None:
