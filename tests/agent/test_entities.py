@@ -78,6 +78,8 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("do you have 6061 aluminium plate 10 mm?") == ["6061", "10", "aluminium", "plate"]
     assert search_terms("do you have 6061 aluminium plate 10mm?") == ["6061", "10", "aluminium", "plate"]
     assert search_terms("and 1,000?") == ["1000"]
+    assert search_terms("Verkaufen Sie Titan?") == ["titan"]
+    assert search_terms("¿Venden titanio?") == ["titanio"]
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:
@@ -95,6 +97,8 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
     [
         ("Ist das Kugellager BR-6305-ZZ lieferbar?", "de"),
         ("¿Tienen EM-C10-2F en stock?", "es"),
+        ("¿Venden titanio?", "es"),  # the opening ¿ says it, whatever the words
+        ("Verkaufen Sie Titan?", "de"),
         ("Wo ist meine Bestellung ORD-2026-00001?", "de"),
         ("Is BR-6305-ZZ in stock?", "en"),
         ("Estoy muy enfadada, el pedido llegó dañado y nadie me responde", "es"),

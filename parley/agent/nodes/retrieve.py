@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
-from parley.agent.offline.entities import search_terms
+from parley.agent.offline.entities import ASKS_WHAT_IS_SOLD, search_terms
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
 from parley.agent.state import AgentState
@@ -174,6 +174,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             ):
                 # Nor a product, but stock or a price of the one just discussed: "Ist der auf Lager?"
                 found, intent = remembered, asked
+            elif named.get("query") and ASKS_WHAT_IS_SOLD.search(state["text"]):
+                # "Do you sell titanium?": the catalog's answer is that it has none, said as for any product
+                found, intent = named, "product_question"
     if found is not None:
         facts.update(
             product=found["product"],

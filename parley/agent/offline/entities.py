@@ -11,6 +11,7 @@ from typing import Any
 
 __all__ = [
     "AFFIRMATION",
+    "ASKS_WHAT_IS_SOLD",
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
     "PERCENT",
@@ -63,6 +64,13 @@ AFFIRMATION = re.compile(
     re.IGNORECASE,
 )
 """A whole message that says yes ("yes please", "Ja, bitte!", "sí, adelante"), and nothing else."""
+ASKS_WHAT_IS_SOLD = re.compile(
+    r"\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock)|verkaufen\s+sie|führen\s+sie|venden|vendéis|vende)\b",
+    re.IGNORECASE,
+)
+"""A question whether the shop sells something ("do you sell titanium?"): the catalog answers it, found or not.
+
+"do you have ..." is not among them: "do you have a warranty?" asks for an article."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
     "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,
@@ -125,7 +133,7 @@ _STOP = frozenset([
     "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer", "segundo",
     "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option", "item",
     "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del",
-    "al", "im", "am", "zum", "zur", "beim",
+    "al", "im", "am", "zum", "zur", "beim", "verkaufen", "führen", "venden", "vendéis", "vende",
 ])  # fmt: skip
 
 

@@ -7,6 +7,7 @@ import re
 __all__ = ["LANGUAGES", "detect_language"]
 
 LANGUAGES = ("en", "de", "es")
+_INVERTED = re.compile(r"[¿¡]")
 _CODE = re.compile(r"\S*\d\S*|\b[A-Z]{1,5}(?:-[A-Z\d]+)+\b")
 #: Words that are also everyday English ("was", "stock") are left out: "Is it in stock?" is English.
 _MARKERS = {
@@ -61,6 +62,8 @@ _MARKERS = {
             "deinen",
             "ihre",
             "ihren",
+            "verkaufen",
+            "führen",
         ]
     ),
     "es": set(
@@ -104,6 +107,9 @@ _MARKERS = {
             "están",
             "dónde",
             "donde",
+            "venden",
+            "vende",
+            "vendéis",
         ]
     ),
 }
@@ -114,6 +120,7 @@ def detect_language(text: str, previous: str | None = None) -> str:
     # Part and order numbers ("BR-6305-ZZ", "ORD-2026-00001") are in no language and would dilute the rest.
     words = re.findall(r"[^\W\d_]+", _CODE.sub(" ", text).lower())
     scores = {lang: sum(word in markers for word in words) for lang, markers in _MARKERS.items()}
+    scores["es"] += bool(_INVERTED.search(text))  # "¿Venden titanio?": no other language opens with ¿ or ¡
     best = max(scores, key=scores.__getitem__)
     if scores[best] >= 1 and scores[best] >= len(words) * 0.2:
         return best
