@@ -55,6 +55,9 @@ from parley.agent.offline.templates import Templates, counted_unit, money
         ("ich nehme 12 davon", 12),
         ("quiero 30 de ellos", 30),
         ("2026 prices?", None),
+        ("I want to order 40 of AL-6061-10-500x500", 40),
+        ("quiero 30 de EM-C06-2F", 30),
+        ("2 of ORD-2026-00001", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
@@ -66,6 +69,13 @@ def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:
     assert found["order_numbers"] == ["ORD-2026-00042"]
     assert found["invoice_numbers"] == ["INV-2026-00007"]
     assert found["skus"] == ["BOLT-M8-40"]
+
+
+@pytest.mark.parametrize(
+    "sku", ["AL-6061-10-500x500", "HB-M8x20-A2", "HB-M8x40-88Z", "EM-C06-2F", "BR-6305-ZZ"]
+)
+def test_a_part_number_with_a_size_in_it_is_read_whole(sku: str) -> None:
+    assert extract_entities(f"is {sku} in stock?")["skus"] == [sku]
 
 
 def test_emails_and_phone_numbers_are_found() -> None:

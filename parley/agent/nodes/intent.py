@@ -138,7 +138,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
-        entities["confirmed_order"] = proposal
+        entities["confirmed_order"] = {"lines": proposal["lines"]}
+    elif proposal and not proposal.get("held"):
+        # A question in between ("how long does delivery take?") may keep it for one more message; whether it
+        # does is settled in respond, once the turn's final intent is known
+        memory["proposed_order"] = {**proposal, "held": True}
     elif offered_person and AFFIRMATION.search(text):
         # "..., or shall I pass you to a colleague?" "yes please"
         intent, confidence = "human_handoff", max(confidence, _CONFIRMED)

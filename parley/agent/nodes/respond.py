@@ -54,16 +54,35 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         reply = state["reply"]
     else:
         reply, used = _render(state, ctx)
+    memory = {**state.get("memory", {}), "turns": state.get("memory", {}).get("turns", 0) + 1}
+    if (memory.get("proposed_order") or {}).get("held"):
+        if _answered_in_between(state):
+            reminder = ctx.engine.templates.render("order_still_open", state.get("language") or "en")
+            reply = f"{reply} {reminder}"
+        else:
+            memory.pop("proposed_order")
     await _stream(ctx, reply)
     history = [
         *state.get("history", []),
         {"role": "customer", "text": state["text"]},
         {"role": "agent", "text": reply},
     ]
-    memory = {**state.get("memory", {}), "turns": state.get("memory", {}).get("turns", 0) + 1}
     if used & OFFERS_A_PERSON:
         memory["offered_person"] = True
     return {"reply": reply, "history": history[-2 * HISTORY_TURNS :], "memory": memory}
+
+
+def _answered_in_between(state: AgentState) -> bool:
+    """Whether an order proposal waits through this turn: an article answered a question about something else.
+
+    "how long does delivery take?" between "Shall I place this order?" and "yes"; anything else (another
+    product, a hand-over, a refusal) drops the proposal.
+    """
+    refused = any(
+        (state.get("guardrails") or {}).get(side, {}).get("verdict") == "block"
+        for side in ("input", "output")
+    )
+    return state.get("intent") == "faq" and state.get("status", "answered") == "answered" and not refused
 
 
 async def _stream(ctx: AgentContext, reply: str) -> None:

@@ -24,7 +24,9 @@ PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\
 and the discount negotiation, so both read the same percents."""
 _ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
 _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
-_SKU = re.compile(r"\b(?=[A-Z0-9-]*[A-Z])(?=[A-Z0-9-]*\d)[A-Z0-9]{2,}(?:-[A-Z0-9]+)+\b")
+_SKU = re.compile(r"\b(?=[A-Z0-9x-]*[A-Z])(?=[A-Z0-9x-]*\d)[A-Z0-9]{2,}(?:x\d+)*(?:-[A-Z0-9]+(?:x\d+)*)+\b")
+"""A part number: upper-case letters and digits in hyphenated groups, a size such as "500x500" or "M8x20"
+within a group ("AL-6061-10-500x500", "HB-M8x20-A2")."""
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
 _UNITS = (
@@ -89,8 +91,9 @@ _QUANTITY = (
     # A count on its own, as the answer to "how many?", or "make it 100"
     re.compile(r"^\W*(\d{1,6})\W*$"),
     re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
-    # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets".
-    re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
+    # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets", "40 of
+    # AL-6061-10-500x500".
+    re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+|of\s+|de\s+|von\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
     # A count written before a size code: "price of 200 M8 nuts", "5 ER32 collets".
     # (not a part number's tail, an alloy's temper or a count itself: "AL-6061 x40", "6061 T6 plate").
     re.compile(r"(?<![\w-])(\d{1,6})\s+(?=(?![tx]\d)[a-z]{1,3}\d+\b)", re.IGNORECASE),
