@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from parley.agent.conversations.schemas import TurnOut
 from parley.agent.llm.engine import LLMEngine
 from parley.agent.service import AgentService
 from parley.devtools.scripted_llm import FakeOpenAIServer
@@ -26,21 +27,32 @@ async def _agent(runtime: Runtime, engine: LLMEngine, embedder: HashingEmbedder)
     return AgentService(runtime, embedder=embedder, llm=engine)
 
 
-async def test_the_llm_calls_the_intents_tools_and_writes_the_reply(
-    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
-) -> None:
-    product_id = str(shop.products["BOLT-M8-40"])
+_IN_STOCK = "We have 5000 pcs of BOLT-M8-40 in stock."
+
+
+async def _ask_stock(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path, understanding: dict
+) -> tuple[TurnOut, FakeOpenAIServer]:
+    """ "is BOLT-M8-40 in stock?" to a model that reads it as given, then checks the stock and answers."""
     script = [
-        _understood("stock_check", product="BOLT-M8-40"),
-        {"tool_calls": [("check_stock", {"product_id": product_id})]},
-        {"content": "We have 5000 pcs of BOLT-M8-40 in stock."},
+        understanding,
+        {"tool_calls": [("check_stock", {"product_id": str(shop.products["BOLT-M8-40"])})]},
+        {"content": _IN_STOCK},
     ]
     with FakeOpenAIServer(script) as server:
         agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
         conversation = await open_conversation(runtime, shop.tenant_id)
         turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    return turn, server
+
+
+async def test_the_llm_calls_the_intents_tools_and_writes_the_reply(
+    runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    understanding = _understood("stock_check", product="BOLT-M8-40")
+    turn, server = await _ask_stock(runtime, shop, embedder, tmp_path, understanding)
     assert turn.intent == "stock_check"
-    assert turn.response == "We have 5000 pcs of BOLT-M8-40 in stock."
+    assert turn.response == _IN_STOCK
     assert [call["name"] for call in turn.tool_calls] == ["search_products", "check_stock"]
     assert turn.tool_calls[-1]["result"]["available"] == 5000
     assert "BOLT-M8-40" in server.requests[1]["messages"][1]["content"]  # the catalog match is in context
@@ -117,17 +129,9 @@ async def test_malformed_tool_calls_fall_back_to_the_offline_engine(
 async def test_an_understanding_outside_the_schema_falls_back_to_the_offline_classifier(
     runtime: Runtime, shop: Shop, embedder: HashingEmbedder, tmp_path: Path, understanding: dict
 ) -> None:
-    script = [
-        understanding,
-        {"tool_calls": [("check_stock", {"product_id": str(shop.products["BOLT-M8-40"])})]},
-        {"content": "We have 5000 pcs of BOLT-M8-40 in stock."},
-    ]
-    with FakeOpenAIServer(script) as server:
-        agent = await _agent(runtime, _engine(runtime, server, tmp_path), embedder)
-        conversation = await open_conversation(runtime, shop.tenant_id)
-        turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
+    turn, server = await _ask_stock(runtime, shop, embedder, tmp_path, understanding)
     assert turn.intent == "stock_check"
-    assert turn.response == "We have 5000 pcs of BOLT-M8-40 in stock."
+    assert turn.response == _IN_STOCK
     assert turn.metrics["fallbacks"] == ["detect_intent"]
     assert server.requests[0]["tool_choice"]["function"]["name"] == "Understood"
 
