@@ -44,7 +44,7 @@ class ToolBox:
     tools: dict[str, BaseTool]
     max_steps: int = 8
     calls: list[dict[str, Any]] = field(default_factory=list)
-    _early: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
+    _early: dict[str, asyncio.Future[Any]] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def of(cls, tools: Iterable[BaseTool], *, max_steps: int = 8) -> ToolBox:
