@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from parley.agent.offline.entities import AFFIRMATION
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
 
@@ -205,6 +206,13 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
 async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
     """Decide the tool calls and the reply parts of the offline engine for this turn."""
     intent = state["intent"]
+    if (
+        intent == "greeting"
+        and AFFIRMATION.search(state["text"])
+        and (state.get("memory") or {}).get("turns")
+    ):
+        # A "yes" with nothing open to confirm, mid-conversation: not a new hello but a question what it means
+        return Plan(parts=[part("clarify")])
     if intent in _SIMPLE:
         return Plan(parts=[part(_SIMPLE[intent])])
     if intent in PRODUCT_INTENTS:
