@@ -66,8 +66,15 @@ AFFIRMATION = re.compile(
     re.IGNORECASE,
 )
 """A whole message that says yes ("yes please", "Ja, bitte!", "sí, adelante"), and nothing else."""
+_SELLING = {
+    "en": ("sell", "carry", "stock"),
+    "de": ("verkaufen", "führen"),
+    "es": ("venden", "vendéis", "vende"),
+}
+"""The verbs that ask whether the shop sells something; no search terms either."""
 ASKS_WHAT_IS_SOLD = re.compile(
-    r"\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock)|verkaufen\s+sie|führen\s+sie|venden|vendéis|vende)\b",
+    rf"\b(?:do\s+you\s+(?:also\s+)?(?:{'|'.join(_SELLING['en'])})|(?:{'|'.join(_SELLING['de'])})\s+sie|"
+    rf"{'|'.join(_SELLING['es'])})\b",
     re.IGNORECASE,
 )
 """A question whether the shop sells something ("do you sell titanium?"): the catalog answers it, found or not.
@@ -115,7 +122,7 @@ _QUANTITY = (
 )
 _STOP = frozenset([
     "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "is", "are", "be", "it", "its", "this",
-    "that", "these", "those", "do", "you", "have", "got", "carry", "sell", "has", "had", "any", "what", "whats",
+    "that", "these", "those", "do", "you", "have", "got", "has", "had", "any", "what", "whats",
     "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our", "your", "please",
     "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices", "quote", "stock",
     "available", "availability", "there", "with", "about", "need", "want", "get", "buy", "order", "place", "like",
@@ -136,7 +143,7 @@ _STOP = frozenset([
     "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer", "segundo",
     "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option", "item",
     "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del",
-    "al", "im", "am", "zum", "zur", "beim", "verkaufen", "führen", "venden", "vendéis", "vende",
+    "al", "im", "am", "zum", "zur", "beim", *(verb for verbs in _SELLING.values() for verb in verbs),
 ])  # fmt: skip
 
 
