@@ -90,6 +90,10 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("and 1,000?") == ["1000"]
     assert search_terms("Verkaufen Sie Titan?") == ["titan"]
     assert search_terms("¿Venden titanio?") == ["titanio"]
+    # what a count is counted or packed in is no product word; the forms a product comes in are
+    assert search_terms("2 latas de taladrina") == ["taladrina", "2"]
+    assert search_terms("4 piezas de EM-C06") == ["c06", "em", "4"]
+    assert "platten" in search_terms("3 Platten 6061")
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:

@@ -29,23 +29,29 @@ _SKU = re.compile(r"\b(?=[A-Z0-9x-]*[A-Z])(?=[A-Z0-9x-]*\d)[A-Z0-9]{2,}(?:x\d+)*
 within a group ("AL-6061-10-500x500", "HB-M8x20-A2")."""
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
-_UNITS = (
-    r"(?:pieces|piece|pcs|pc|units|unit|items|stück|stk|piezas|unidades|sheets|plates|bars"
-    r"|boxes|box|cans|can|packs|pack|sets|set|pairs|pair|rolls|roll|bags|bag|bottles|bottle"
-    r"|cartons|carton|kartons|karton|packungen|packung|dosen|dose|cajas|caja|latas|lata"
-    r"|platten|platte|bleche|blech|stangen|stange|rollen|rolle|placas|placa|barras|barra|rollos|rollo)"
-)
+_COUNTED_IN = ("pieces", "piece", "pcs", "pc", "units", "unit", "items", "stück", "stk", "piezas", "unidades")
+_PACKAGING = (
+    "boxes", "box", "cans", "can", "packs", "pack", "bags", "bag", "bottles", "bottle", "cartons", "carton",
+    "kartons", "karton", "packungen", "packung", "dosen", "dose", "cajas", "caja", "latas", "lata",
+)  # fmt: skip
+#: Words a count comes with that also name products ("3 plates", "a tap set"): they stay search terms.
+_PRODUCT_FORMS = (
+    "sheets", "plates", "bars", "sets", "set", "pairs", "pair", "rolls", "roll", "platten", "platte", "bleche",
+    "blech", "stangen", "stange", "rollen", "rolle", "placas", "placa", "barras", "barra", "rollos", "rollo",
+)  # fmt: skip
+_UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PRODUCT_FORMS, *_PACKAGING))})"
+"""What a count is counted in: "5 pieces", "12 boxes", "3 Platten"."""
 _CHEAPEST = re.compile(
     r"\b(?:cheapest|cheaper|least\s+expensive|less\s+expensive|lowest[- ]priced|günstigste[nrms]?|"
     r"günstiger|billigste[nrms]?|billiger|más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
     re.IGNORECASE,
 )
 """The cheapest of the matching products, or of those just listed: "which one is cheaper?"."""
-_VARIANTS = re.compile(
-    r"\b(?:sizes|variants|versions|options|dimensions|diameters|lengths|größen|varianten|abmessungen|"
-    r"tamaños|medidas|variantes)\b",
-    re.IGNORECASE,
-)
+_VARIANT_WORDS = (
+    "sizes", "variants", "versions", "options", "dimensions", "diameters", "lengths", "größen", "varianten",
+    "abmessungen", "tamaños", "medidas", "variantes",
+)  # fmt: skip
+_VARIANTS = re.compile(rf"\b(?:{'|'.join(_VARIANT_WORDS)})\b", re.IGNORECASE)
 """A question about the other sizes of what was just discussed: "what sizes?", "which diameters?"."""
 _BACK_WORDS = r"it|its|they|them|these|those|this\s+one|that\s+one|ones"
 BACK_REFERENCE_EN = re.compile(rf"\b(?:{_BACK_WORDS})\b", re.IGNORECASE)
@@ -87,8 +93,7 @@ _ORDINALS = {
     "último": -1, "última": -1,
 }  # fmt: skip
 _ORDINAL = re.compile(
-    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|last|erste|zweite|dritte|vierte|letzte|primer[oa]?|"
-    r"segund[oa]|tercer[oa]?|cuart[oa]|últim[oa])(?:[nrs])?\b"
+    rf"\b({'|'.join(sorted(_ORDINALS, key=len, reverse=True))})(?:[nrs])?\b"
     r"(?=\s*(?:one|option|item|product|artikel|producto|opción|[?.!,;]|$))",
     re.IGNORECASE,
 )
@@ -122,28 +127,25 @@ _QUANTITY = (
 )
 _STOP = frozenset([
     "a", "an", "the", "and", "or", "of", "for", "to", "in", "on", "at", "is", "are", "be", "it", "its", "this",
-    "that", "these", "those", "do", "you", "have", "got", "has", "had", "any", "what", "whats",
-    "how", "much", "many", "would", "could", "can", "will", "i", "we", "me", "my", "our", "your", "please",
-    "pieces", "piece", "pcs", "pc", "units", "unit", "cost", "costs", "price", "prices", "quote", "stock",
-    "available", "availability", "there", "with", "about", "need", "want", "get", "buy", "order", "place", "like",
-    "yes", "no", "nein", "make", "then", "instead", "möchte", "bestellen", "quiero", "pedir", "davon", "ellos",
-    "ellas", "box", "boxes", "cans", "pack", "packs", "bag", "bags", "carton", "cartons", "karton", "kartons",
-    "packung", "packungen", "caja", "cajas", "hi", "hello", "hey", "does", "did", "also", "tell", "know", "let",
-    "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet", "kosten", "wie", "viel",
-    "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir", "bitte", "stück", "tienen",
-    "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen", "precio", "el",
-    "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones", "auf", "lager",
-    "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced", "günstigste",
-    "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato", "barata",
-    "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher", "welches",
-    "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "sizes", "variants", "versions",
-    "options", "dimensions", "diameters", "lengths", "größen", "varianten", "abmessungen", "tamaños", "medidas",
-    "variantes", "other", "else", "welchen", "qué", "que", "hay", "otras", "otros", "andere", "anderen", "first",
-    "1st", "second", "2nd", "third", "3rd", "fourth", "4th", "last", "erste", "ersten", "zweite", "zweiten",
-    "dritte", "dritten", "vierte", "vierten", "letzte", "letzten", "primero", "primera", "primer", "segundo",
-    "segunda", "tercero", "tercera", "tercer", "cuarto", "cuarta", "último", "última", "option", "item",
-    "product", "den", "para", "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del",
-    "al", "im", "am", "zum", "zur", "beim", *(verb for verbs in _SELLING.values() for verb in verbs),
+    "that", "these", "those", "do", "you", "have", "got", "has", "had", "any", "what", "whats", "how", "much",
+    "many", "would", "could", "can", "will", "i", "we", "me", "my", "our", "your", "please", "cost", "costs",
+    "price", "prices", "quote", "stock", "available", "availability", "there", "with", "about", "need", "want",
+    "get", "buy", "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte",
+    "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also",
+    "tell", "know", "let", "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet",
+    "kosten", "wie", "viel", "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir",
+    "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen",
+    "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
+    "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
+    "günstigste", "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato",
+    "barata", "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher",
+    "welches", "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "other", "else", "welchen",
+    "qué", "que", "hay", "otras", "otros", "andere", "anderen", "option", "item", "product", "den", "para",
+    "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del", "al", "im", "am",
+    "zum", "zur", "beim",
+    *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
+    *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
+    *(verb for verbs in _SELLING.values() for verb in verbs),
 ])  # fmt: skip
 
 
