@@ -410,6 +410,7 @@ class DemoFaq:
     answer: str
     variants: tuple[str, ...]
     category: str
+    language: str = "en"
 
 
 DEMO_FAQS: tuple[DemoFaq, ...] = (
@@ -442,5 +443,66 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "Yes, an EN 10204 3.1 certificate on request at no extra cost.",
         ("mill certificate for aluminium", "3.1 certificate available"),
         "quality",
+    ),
+    # The questions German and Spanish customers ask most, answered in their language
+    DemoFaq(
+        "Wie schnell liefern Sie?",
+        "Bestellungen bis 14:00 Uhr verlassen das Lager am selben Tag: 1-2 Werktage in Deutschland, 2-5 in der EU.",
+        ("Wie lange dauert die Lieferung?", "Wann kommt meine Lieferung an?", "Liefern Sie ins Ausland?"),
+        "delivery",
+        "de",
+    ),
+    DemoFaq(
+        "Kann ich Ware zurückgeben?",
+        "Unbenutzte Standardartikel innerhalb von 30 Tagen nach Lieferung; zugeschnittenes Material ist vom Umtausch ausgeschlossen.",
+        (
+            "Wie ist Ihre Rückgabe-Regelung?",
+            "Ich möchte etwas zurückschicken",
+            "Bekomme ich mein Geld zurück?",
+        ),
+        "returns",
+        "de",
+    ),
+    DemoFaq(
+        "Was sind Ihre Öffnungszeiten?",
+        "Montag bis Freitag 07:30-17:00 Uhr MEZ. Telefon +49 711 555 0000, E-Mail sales@demo.parley.dev.",
+        ("Wann haben Sie geöffnet?", "Wie kann ich Sie erreichen?"),
+        "contact",
+        "de",
+    ),
+    DemoFaq(
+        "Gibt es eine Garantie?",
+        "Auf alle Werkzeuge und Spannmittel geben wir 24 Monate Garantie auf Herstellungsfehler. Verschleiß der Schneiden ist kein Mangel.",
+        ("Wie lange ist die Garantie?", "Haben die Werkzeuge Garantie?"),
+        "warranty",
+        "de",
+    ),
+    DemoFaq(
+        "¿Cuánto tarda el envío?",
+        "Los pedidos antes de las 14:00 salen el mismo día: 1-2 días laborables en Alemania, 2-5 en la UE.",
+        ("¿Cuándo llega mi pedido?", "¿Envían al extranjero?", "plazo de entrega"),
+        "delivery",
+        "es",
+    ),
+    DemoFaq(
+        "¿Puedo devolver un artículo?",
+        "Artículos estándar sin usar dentro de los 30 días posteriores a la entrega; el material cortado a medida no se puede devolver.",
+        ("¿Cuál es su política de devoluciones?", "Quiero devolver algo", "¿Me devuelven el dinero?"),
+        "returns",
+        "es",
+    ),
+    DemoFaq(
+        "¿Cuál es su horario?",
+        "De lunes a viernes de 07:30 a 17:00 CET. Teléfono +49 711 555 0000, correo sales@demo.parley.dev.",
+        ("¿A qué hora abren?", "¿Cómo puedo contactarles?"),
+        "contact",
+        "es",
+    ),
+    DemoFaq(
+        "¿Tienen garantía?",
+        "Todas las herramientas y sujeciones tienen 24 meses de garantía contra defectos de fabricación. El desgaste de los filos no es un defecto.",
+        ("¿Cuánto dura la garantía?", "¿Las herramientas tienen garantía?"),
+        "warranty",
+        "es",
     ),
 )

@@ -163,5 +163,6 @@ async def _seed_shop(db: Database, tenant_id: uuid.UUID) -> None:
                     answer=faq.answer,
                     variants=list(faq.variants),
                     category=faq.category,
+                    language=faq.language,
                 ),
             )

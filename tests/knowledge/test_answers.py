@@ -40,3 +40,30 @@ async def test_the_demo_shops_knowledge_answers_what_it_covers_and_nothing_else(
         assert await knowledge.faq_match(shop, mine, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) is None
     finally:
         await real.close()
+
+
+async def test_an_answer_in_the_customers_language_comes_first_then_any_language(
+    runtime: Runtime, demo_shop: SeededTenants, tmp_path: Path
+) -> None:
+    settings = runtime.settings.model_copy(update={"data_dir": tmp_path})
+    real = Runtime.build(settings, embedder=get_embedder())
+    try:
+        knowledge, shop = real.knowledge, demo_shop.demo_id
+        await knowledge.sync(shop)
+        german = await knowledge.answer(shop, "Wie lange dauert die Lieferung?", language="de")
+        assert "Werktage" in (german or "")
+        spanish = await knowledge.faq_match(
+            shop, "¿Tienen garantía?", min_similarity=FAQ_MATCH_SIMILARITY, language="es"
+        )
+        assert "garantía" in (spanish or "")
+        english = await knowledge.answer(shop, "how fast do you deliver?", language="en")
+        assert "working days" in (english or "")
+        # The demo answers payment and certificates in English only: a German customer still gets those, and
+        # no German text that merely shares "Gibt es" with the question
+        assert "PayPal" in (await knowledge.answer(shop, "Akzeptieren Sie PayPal?", language="de") or "")
+        assert "10204" in (await knowledge.answer(shop, "Gibt es ein 3.1 Zeugnis?", language="de") or "")
+        assert await knowledge.answer(shop, "Ist der auf Lager?", language="de") is None
+        order = "Wann kommt meine Bestellung?"
+        assert await knowledge.faq_match(shop, order, min_similarity=0.7, language="de") is None
+    finally:
+        await real.close()

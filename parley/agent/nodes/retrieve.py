@@ -36,9 +36,11 @@ ORDER_FAQ_MATCH_SIMILARITY = 0.7
 "how long does delivery take?" and "when do you deliver?" sit at 0.78-0.79 from the demo FAQ "How fast do
 you deliver?"; "where is my order?" (0.64) and "has my order shipped yet?" (0.68) stay order questions.
 """
-_FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in PRODUCT_INTENTS} | {
+_FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in (*PRODUCT_INTENTS, "discount_request")} | {
     "order_status": ORDER_FAQ_MATCH_SIMILARITY
 }
+"""The intents whose question may be one the business has answered, and how close it must be: "Gibt es eine
+Garantie?" reads like a discount request and is the German warranty FAQ word for word."""
 
 
 async def _unless_busy(lookup: Awaitable[str | None]) -> str | None:
@@ -54,7 +56,9 @@ async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
     return await _unless_busy(
-        ctx.knowledge.answer(ctx.actor.tenant_id, state["text"], query_vector=ctx.vector)
+        ctx.knowledge.answer(
+            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, language=state.get("language")
+        )
     )
 
 
@@ -73,6 +77,7 @@ async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
             state["text"],
             query_vector=ctx.vector,
             min_similarity=_FAQ_LOOKALIKES[state["intent"]],
+            language=state.get("language"),
         )
     )
 
