@@ -2,68 +2,75 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from parley.agent.nodes.retrieve import FAQ_MATCH_SIMILARITY, ORDER_FAQ_MATCH_SIMILARITY
 from parley.knowledge.embeddings import get_embedder
+from parley.knowledge.service import KnowledgeIndex
 from parley.runtime import Runtime
 from tests.support.tenants import SeededTenants
 
 pytestmark = [pytest.mark.backend("sqlite"), pytest.mark.slow]
 
 
+@pytest.fixture
+async def demo_knowledge(
+    runtime: Runtime, demo_shop: SeededTenants, tmp_path: Path
+) -> AsyncIterator[tuple[KnowledgeIndex, uuid.UUID]]:
+    """The demo shop's knowledge index with the real MiniLM, in a folder of its own.
+
+    The similarity floors are MiniLM cosines.
+    """
+    settings = runtime.settings.model_copy(update={"data_dir": tmp_path})
+    real = Runtime.build(settings, embedder=get_embedder())
+    try:
+        await real.knowledge.sync(demo_shop.demo_id)
+        yield real.knowledge, demo_shop.demo_id
+    finally:
+        await real.close()
+
+
 async def test_the_demo_shops_knowledge_answers_what_it_covers_and_nothing_else(
-    runtime: Runtime, demo_shop: SeededTenants, tmp_path: Path
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
 ) -> None:
-    # The real MiniLM, in a folder of its own: the similarity floors are MiniLM cosines.
-    settings = runtime.settings.model_copy(update={"data_dir": tmp_path})
-    real = Runtime.build(settings, embedder=get_embedder())
-    try:
-        knowledge, shop = real.knowledge, demo_shop.demo_id
-        await knowledge.sync(shop)
-        assert "credit card" in (await knowledge.answer(shop, "can I pay by card?") or "")
-        assert await knowledge.answer(shop, "do you have titanium sheets?") is None
-        assert "24-month" in (await knowledge.answer(shop, "how long is the warranty on your vices?") or "")
-        certificate = "do you provide a 3.1 mill certificate with aluminium?"
-        assert "10204" in (
-            await knowledge.faq_match(shop, certificate, min_similarity=FAQ_MATCH_SIMILARITY) or ""
-        )
-        bar = "do you have 1.4301 stainless round bar 40 mm?"
-        assert await knowledge.faq_match(shop, bar, min_similarity=FAQ_MATCH_SIMILARITY) is None
-        delivery = "how long does delivery take?"
-        assert "14:00" in (
-            await knowledge.faq_match(shop, delivery, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) or ""
-        )
-        mine = "where is my order?"
-        assert await knowledge.faq_match(shop, mine, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) is None
-    finally:
-        await real.close()
+    knowledge, shop = demo_knowledge
+    assert "credit card" in (await knowledge.answer(shop, "can I pay by card?") or "")
+    assert await knowledge.answer(shop, "do you have titanium sheets?") is None
+    assert "24-month" in (await knowledge.answer(shop, "how long is the warranty on your vices?") or "")
+    certificate = "do you provide a 3.1 mill certificate with aluminium?"
+    assert "10204" in (
+        await knowledge.faq_match(shop, certificate, min_similarity=FAQ_MATCH_SIMILARITY) or ""
+    )
+    bar = "do you have 1.4301 stainless round bar 40 mm?"
+    assert await knowledge.faq_match(shop, bar, min_similarity=FAQ_MATCH_SIMILARITY) is None
+    delivery = "how long does delivery take?"
+    assert "14:00" in (
+        await knowledge.faq_match(shop, delivery, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) or ""
+    )
+    mine = "where is my order?"
+    assert await knowledge.faq_match(shop, mine, min_similarity=ORDER_FAQ_MATCH_SIMILARITY) is None
 
 
-async def test_an_answer_in_the_customers_language_comes_first_then_any_language(
-    runtime: Runtime, demo_shop: SeededTenants, tmp_path: Path
+async def test_an_answer_in_the_customers_language_comes_first_then_the_english_ones(
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
 ) -> None:
-    settings = runtime.settings.model_copy(update={"data_dir": tmp_path})
-    real = Runtime.build(settings, embedder=get_embedder())
-    try:
-        knowledge, shop = real.knowledge, demo_shop.demo_id
-        await knowledge.sync(shop)
-        german = await knowledge.answer(shop, "Wie lange dauert die Lieferung?", language="de")
-        assert "Werktage" in (german or "")
-        spanish = await knowledge.faq_match(
-            shop, "¿Tienen garantía?", min_similarity=FAQ_MATCH_SIMILARITY, language="es"
-        )
-        assert "garantía" in (spanish or "")
-        english = await knowledge.answer(shop, "how fast do you deliver?", language="en")
-        assert "working days" in (english or "")
-        # The demo answers payment and certificates in English only: a German customer still gets those, and
-        # no German text that merely shares "Gibt es" with the question
-        assert "PayPal" in (await knowledge.answer(shop, "Akzeptieren Sie PayPal?", language="de") or "")
-        assert "10204" in (await knowledge.answer(shop, "Gibt es ein 3.1 Zeugnis?", language="de") or "")
-        assert await knowledge.answer(shop, "Ist der auf Lager?", language="de") is None
-        order = "Wann kommt meine Bestellung?"
-        assert await knowledge.faq_match(shop, order, min_similarity=0.7, language="de") is None
-    finally:
-        await real.close()
+    knowledge, shop = demo_knowledge
+    german = await knowledge.answer(shop, "Wie lange dauert die Lieferung?", language="de")
+    assert "Werktage" in (german or "")
+    spanish = await knowledge.faq_match(
+        shop, "¿Tienen garantía?", min_similarity=FAQ_MATCH_SIMILARITY, language="es"
+    )
+    assert "garantía" in (spanish or "")
+    english = await knowledge.answer(shop, "how fast do you deliver?", language="en")
+    assert "working days" in (english or "")
+    # The demo answers payment and certificates in English only: a German customer still gets those, and
+    # no German text that merely shares "Gibt es" with the question
+    assert "PayPal" in (await knowledge.answer(shop, "Akzeptieren Sie PayPal?", language="de") or "")
+    assert "10204" in (await knowledge.answer(shop, "Gibt es ein 3.1 Zeugnis?", language="de") or "")
+    assert await knowledge.answer(shop, "Ist der auf Lager?", language="de") is None
+    order = "Wann kommt meine Bestellung?"
+    assert await knowledge.faq_match(shop, order, min_similarity=0.7, language="de") is None
