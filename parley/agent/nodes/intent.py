@@ -42,9 +42,7 @@ _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_qu
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
-    """The LLM's reading of the message, or None (no LLM, or it failed: the offline classifier answers)."""
-    if ctx.llm is None:
-        return None
+    """The LLM's reading of the message, or None when it failed (the offline classifier answers)."""
     from parley.agent.llm.engine import LLMUnavailable
 
     try:
@@ -101,11 +99,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
-    understanding = asyncio.ensure_future(_llm_understanding(state, ctx))
-    if ctx.llm is not None and not (entities.get("order_numbers") or entities.get("invoice_numbers")):
-        # The request to the model goes out first; the catalog searches run while it reads
-        prefetch_product(ctx.tools, text, entities, memory.get("last_product"))
-    understood = await understanding
+    understood = None
+    if ctx.llm is not None:
+        understanding = asyncio.ensure_future(_llm_understanding(state, ctx))
+        if not (entities.get("order_numbers") or entities.get("invoice_numbers")):
+            # The request to the model goes out first; the catalog searches run while it reads
+            prefetch_product(ctx.tools, text, entities, memory.get("last_product"))
+        understood = await understanding
     if understood is not None:
         intent, confidence, alternatives = understood.intent, understood.confidence, []
         entities = {**entities, **understood.entities}
