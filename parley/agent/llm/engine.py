@@ -112,14 +112,16 @@ class LLMEngine:
         """A ChatOpenAI client for the configured endpoint (imported here: it is slow to import)."""
         from langchain_openai import ChatOpenAI
 
+        from parley.agent.llm.client import openai_clients
+
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        endpoint = {"base_url": settings.llm_base_url, "api_key": key, "timeout": settings.llm_timeout_s}
         model = ChatOpenAI(
             model=settings.llm_model,
-            base_url=settings.llm_base_url,
-            api_key=key,
-            timeout=settings.llm_timeout_s,
+            **endpoint,
             max_retries=2,
             temperature=0,
+            **openai_clients(**endpoint, max_retries=2),
         )
         return cls(model, profile=profile)
 
