@@ -150,8 +150,10 @@ class AgentService:
         return self.llm
 
     async def aclose(self) -> None:
-        """Close the checkpointer and the lock connections and stop the cache hearing change events."""
+        """Close the checkpointer, the lock and LLM connections and stop the cache hearing change events."""
         self.cache.stop_listening()
+        if self.llm is not None:
+            await self.llm.aclose()
         if self._graphs is not None:
             await self._graphs.aclose()
         await self.locks.aclose()

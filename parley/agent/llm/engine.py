@@ -92,6 +92,12 @@ class LLMEngine:
         """The model the endpoint is asked for (prices are looked up by it)."""
         return getattr(self.model, "model_name", None)
 
+    async def aclose(self) -> None:
+        """Close the endpoint's connections; the engines of its turns share them, so only the owner calls this."""
+        client = getattr(self.model, "root_async_client", None)
+        if client is not None:
+            await client.close()
+
     def for_turn(self, profile: BusinessProfile) -> LLMEngine:
         """An engine for one turn of one business: its voice, its model, and a token count of its own.
 
