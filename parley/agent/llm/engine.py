@@ -121,14 +121,13 @@ class LLMEngine:
         from parley.agent.llm.client import openai_clients
 
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-        endpoint = {"base_url": settings.llm_base_url, "api_key": key, "timeout": settings.llm_timeout_s}
-        model = ChatOpenAI(
-            model=settings.llm_model,
-            **endpoint,
-            max_retries=2,
-            temperature=0,
-            **openai_clients(**endpoint, max_retries=2),
-        )
+        endpoint = {
+            "base_url": settings.llm_base_url,
+            "api_key": key,
+            "timeout": settings.llm_timeout_s,
+            "max_retries": 2,
+        }
+        model = ChatOpenAI(model=settings.llm_model, temperature=0, **endpoint, **openai_clients(**endpoint))
         return cls(model, profile=profile)
 
     def _history(self, state: dict[str, Any]) -> list[Any]:
