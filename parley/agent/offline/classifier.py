@@ -171,7 +171,7 @@ def train_intents(embedder: Any, phrases: tuple[tuple[str, str, str], ...] | Non
     """Train the classifier from the phrases (the default commerce set if None), embedding them once.
 
     Phrases labelled ``out_of_scope`` train the out-of-scope class. A few seconds on two cores for the
-    default set of about 550 phrases, most of it the cross-validation that sets the threshold.
+    default set of about 600 phrases, most of it the cross-validation that sets the threshold.
     """
     rows = phrases or load_phrases()
     examples = [IntentExample(text, intent) for text, intent, _language in rows]
