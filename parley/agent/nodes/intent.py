@@ -32,6 +32,8 @@ discount or places the order, and hands over or waits for approval when it may n
 _CHATTY = frozenset({"greeting", "goodbye"})
 #: The confidence of a "yes" to the order or the person the agent has just offered: no guess about it.
 _CONFIRMED = 0.95
+PROPOSAL_KEPT_THROUGH = 3
+"""How many FAQ questions in a row an order proposal waits through; each answer repeats the proposal's question."""
 _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 #: What a reply to "which product, and how many?" may be taken for: it goes on with the order instead.
 _ORDER_ANSWERS = frozenset({*_CATALOG, "out_of_scope", "greeting", "goodbye"})
@@ -92,7 +94,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     """Intent, confidence, alternatives, language and entities; counts low-confidence misses in a row."""
     ctx = runtime.context
     memory = dict(state.get("memory") or {})
-    # An order proposed in the last reply stands for this message only: "yes" places it, anything else drops it.
+    # An order proposed in the last reply stands for this message only: "yes" places it, an answered FAQ
+    # question keeps it (see PROPOSAL_KEPT_THROUGH), anything else drops it.
     proposal = memory.pop("proposed_order", None)
     order_question = memory.pop("order_question", False)
     offered_person = memory.pop("offered_person", False)
@@ -139,10 +142,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = {"lines": proposal["lines"]}
-    elif proposal and not proposal.get("held"):
-        # A question in between ("how long does delivery take?") may keep it for one more message; whether it
+    elif proposal and int(proposal.get("held", 0)) < PROPOSAL_KEPT_THROUGH:
+        # A question in between ("how long does delivery take?") may keep it for the next message; whether it
         # does is settled in respond, once the turn's final intent is known
-        memory["proposed_order"] = {**proposal, "held": True}
+        memory["proposed_order"] = {**proposal, "held": int(proposal.get("held", 0)) + 1}
     elif offered_person and AFFIRMATION.search(text):
         # "..., or shall I pass you to a colleague?" "yes please"
         intent, confidence = "human_handoff", max(confidence, _CONFIRMED)

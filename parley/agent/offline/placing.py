@@ -2,7 +2,7 @@
 
 "I'd like to order 40 of AL-6061-10-500x500" gets the lines priced for this customer, a note for any line
 that stock cannot cover, and the question whether to place it; the proposal is remembered for the next
-message (and one more when an FAQ answer comes in between, with a reminder), and "yes" places it with
+message (and through up to three FAQ answers in between, each with a reminder), and "yes" places it with
 ``create_order``. Above the business's ``maxOrderValue`` the action guard turns that
 call into a ``document_approval``, so the turn waits for a person. A visitor without a customer record gets
 the prices, and a colleague takes the order. Every number in the reply comes from a tool result.
