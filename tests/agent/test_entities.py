@@ -58,6 +58,11 @@ from parley.agent.offline.templates import Templates, counted_unit, money
         ("I want to order 40 of AL-6061-10-500x500", 40),
         ("quiero 30 de EM-C06-2F", 30),
         ("2 of ORD-2026-00001", None),
+        ("how much are 50?", 50),
+        ("ok, I want to order 50", 50),
+        ("vale, quiero pedir 50", 50),
+        ("ok, dann bestelle ich 5", 5),
+        ("do you have 6204?", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
@@ -94,6 +99,9 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("2 latas de taladrina") == ["taladrina", "2"]
     assert search_terms("4 piezas de EM-C06") == ["c06", "em", "4"]
     assert "platten" in search_terms("3 Platten 6061")
+    assert search_terms("ok, I want to order 50") == ["50"]
+    assert search_terms("vale, quiero pedir 50") == ["50"]
+    assert search_terms("ok, dann bestelle ich 5") == ["5"]
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:

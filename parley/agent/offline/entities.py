@@ -114,14 +114,15 @@ _QUANTITY = (
     re.compile(r"(?<![\w.])(?<!\d\s)x\s(\d{1,6})\b", re.IGNORECASE),
     re.compile(r"\b(\d{1,6})\s?x(?![\w.])(?!\s*\d)", re.IGNORECASE),
     # "100 of them", "25 of the ER32-10"; and a bare count ending a phrase: "and for 25?", "and 1000?",
-    # "what about 50?", "I need 4", "¿Cuánto cuestan 5?".
+    # "what about 50?", "I need 4", "how much are 50?", "dann bestelle ich 5", "vale, quiero pedir 50".
     re.compile(
         r"\b(\d{1,6})\s+(?:of\s+(?:them|these|those|it|the)|davon|de\s+(?:ellos|ellas|esos|esas|estos|estas))\b",
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:and|for|about|need|want|take|order|buy|und|für|kosten|kostet|y|por|para|cuestan|cuesta)"
-        r"\s+(\d{1,6})\s*(?:[?.!,;]|$)",
+        r"\b(?:and|for|about|are|need|want|take|order|buy|und|für|kosten|kostet|nehme|brauche|bestelle|"
+        r"bestellen|kaufen|y|por|para|cuestan|cuesta|quiero|necesito|pedir|comprar)"
+        r"(?:\s+ich)?\s+(\d{1,6})\s*(?:[?.!,;]|$)",
         re.IGNORECASE,
     ),
 )
@@ -142,7 +143,9 @@ _STOP = frozenset([
     "welches", "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "other", "else", "welchen",
     "qué", "que", "hay", "otras", "otros", "andere", "anderen", "option", "item", "product", "den", "para",
     "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del", "al", "im", "am",
-    "zum", "zur", "beim",
+    "zum", "zur", "beim", "ok", "okay", "alright", "well", "great", "dann", "gut", "vale", "bueno", "pues",
+    "entonces", "take", "bestelle", "nehme", "brauche", "kaufe", "kaufen", "gerne", "hätte", "würde", "comprar",
+    "compro", "pido", "necesito",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
     *(verb for verbs in _SELLING.values() for verb in verbs),

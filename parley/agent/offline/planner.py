@@ -32,6 +32,7 @@ _PRICE_WORDS = re.compile(
 )
 _STOCK_WORDS = re.compile(r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible)\b", re.I)
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
+_THANKS = re.compile(r"\b(thanks|thank\s+you|danke|gracias)\b", re.I)
 
 
 def asks_price_or_stock(text: str) -> str | None:
@@ -207,11 +208,13 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     """Decide the tool calls and the reply parts of the offline engine for this turn."""
     intent = state["intent"]
     if (
-        intent == "greeting"
+        intent in ("greeting", "goodbye")
         and AFFIRMATION.search(state["text"])
+        and not _THANKS.search(state["text"])
         and (state.get("memory") or {}).get("turns")
     ):
-        # A "yes" with nothing open to confirm, mid-conversation: not a new hello but a question what it means
+        # A "yes" with nothing open to confirm, mid-conversation: not a hello or a goodbye ("ok, thanks" is one)
+        # but a question what it means
         return Plan(parts=[part("clarify")])
     if intent in _SIMPLE:
         return Plan(parts=[part(_SIMPLE[intent])])
