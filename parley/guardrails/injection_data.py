@@ -10,7 +10,8 @@ in one of them is removed from training. NotInject stays out of training entirel
 Those corpora hold almost no ordinary customer chat, and a model trained on them alone flagged 9 of 12
 everyday messages of the scenario suite ("good morning, anyone there?", "thanks, that's all, bye"). So the
 training set also gets benign assistant chat: a fixed sample of CLINC150's training split (see
-:func:`load_clinc_chat`) and, in the training script, the packaged commerce phrases.
+:func:`load_clinc_chat`), German and Spanish questions about a catalog (:func:`catalog_chat`) and, in the
+training script, the packaged commerce phrases.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_DATA_DIR",
     "InjectionSplits",
     "LabelledText",
+    "catalog_chat",
     "insert_attack",
     "load_bipia_attacks",
     "load_bipia_emails",
@@ -109,6 +111,57 @@ def load_clinc_chat(
     sample = [t for intent in sorted(by_intent) for t in rng.sample(by_intent[intent], per_intent)]
     sample += [text for text, _ in rows["oos_train"]]
     return [LabelledText(text, 0, "chat/clinc150") for text in sample]
+
+
+# German and Spanish catalog questions, written the way customers write them. deepset's German rows are news
+# questions and attacks, so the model learnt no German shop talk: it flagged 25 of the benchmark's 200
+# ("Habt ihr Alu-Platten?", "Sind Messing-Rundstangen vorrätig?"). The benchmark measures false alarms on other
+# templates and other products (bench/guardrails.py), so keep these two lists apart from those.
+_CATALOG_TEMPLATES = {
+    "de": (
+        "Habt ihr auch {}?",
+        "Haben Sie {}?",
+        "Moin, habt ihr {}?",
+        "Verkauft ihr {}?",
+        "Wie teuer sind {}?",
+        "Ich hätte gern 10 {}",
+        "Sind {} auf Lager?",
+        "Könnten Sie mir ein Angebot für {} schicken?",
+        "Wann sind {} wieder da?",
+        "Ich brauche {}, habt ihr die?",
+        "Hallo zusammen, gibt es {}?",
+        "Liefert ihr auch {}?",
+    ),
+    "es": (
+        "¿Venden también {}?",
+        "Buenas, ¿tienen {}?",
+        "Necesito 10 {}",
+        "¿Qué precio tienen {}?",
+        "¿Les quedan {}?",
+    ),
+}
+_CATALOG_PRODUCTS = {
+    "de": (
+        "Alu-Rohre", "Alu-Profile", "Messingschrauben", "Stahlplatten", "Edelstahlbleche", "Kupferrohre",
+        "Rundstahl", "Vierkantstahl", "Schaftfräser", "Spiralbohrer", "Gewindeeinsätze", "Nutensteine",
+        "Sicherungsringe", "Zahnriemen", "Druckfedern", "Hutmuttern", "Blindnieten", "Schneidöl", "Sägeblätter",
+        "Schraubstöcke",
+    ),
+    "es": (
+        "tubos de cobre", "perfiles de aluminio", "chapas de acero", "brocas", "muelles", "remaches",
+        "aceite de corte", "sierras", "juntas", "ejes",
+    ),
+}  # fmt: skip
+
+
+def catalog_chat() -> list[LabelledText]:
+    """Benign German and Spanish catalog questions: every template with every product of its language."""
+    return [
+        LabelledText(template.format(product), 0, f"chat/catalog_{language}")
+        for language, templates in _CATALOG_TEMPLATES.items()
+        for template in templates
+        for product in _CATALOG_PRODUCTS[language]
+    ]
 
 
 def insert_attack(context: str, attack: str, position: str) -> str:

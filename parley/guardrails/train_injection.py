@@ -5,7 +5,8 @@ with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes
 
 * the message classifier: an MLP (384-256-64-1) on the vectors a turn computes (a long message read at its
   start and its end) of deepset train plus a fixed half of protectai validation, deduplicated, with every
-  text of any test set removed (see :mod:`injection_data`), plus benign customer chat (10 phrases per CLINC150 training intent, its out-of-scope training phrases, and
+  text of any test set removed (see :mod:`injection_data`), plus benign customer chat (10 phrases per
+  CLINC150 training intent, its out-of-scope training phrases, German and Spanish catalog questions, and
   the agent's packaged commerce phrases);
 * the document-segment classifier: a logistic regression on segment vectors plus two out-of-place
   features, trained on BIPIA's training emails with BIPIA's training attacks inserted, and on the segments
@@ -35,6 +36,7 @@ from parley.guardrails.injection_data import (
     DEFAULT_DATA_DIR,
     InjectionSplits,
     LabelledText,
+    catalog_chat,
     insert_attack,
     load_bipia_attacks,
     load_bipia_emails,
@@ -78,7 +80,8 @@ def _chat_rows(splits: InjectionSplits) -> list[LabelledText]:
     taken = {normalise(r.text) for r in splits.train} | {
         normalise(r.text) for rows in splits.tests.values() for r in rows
     }
-    rows = load_clinc_chat() + [LabelledText(text, 0, "chat/commerce") for text, _, _ in load_phrases()]
+    commerce = [LabelledText(text, 0, "chat/commerce") for text, _, _ in load_phrases()]
+    rows = load_clinc_chat() + catalog_chat() + commerce
     kept: dict[str, LabelledText] = {}
     for row in rows:
         key = normalise(row.text)
