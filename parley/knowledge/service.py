@@ -29,6 +29,7 @@ from parley.knowledge.documents import DocumentKind
 from parley.knowledge.embeddings import Embedder, get_embedder
 from parley.knowledge.filters import SearchFilters
 from parley.knowledge.fusion import Fusion
+from parley.knowledge.glossary import english_words, topics
 from parley.knowledge.indexer import Indexer, IndexReport
 from parley.knowledge.kb.models import Faq
 from parley.knowledge.query import SearchMode, SearchResults
@@ -193,13 +194,20 @@ class KnowledgeIndex:
         question and its meaning is far from it (see ``ANSWER_MIN_SIMILARITY``): the customer then gets a
         person, not a wrong article. A German or Spanish question looks among the business's texts in its
         ``language`` first, which must be close in meaning (``FOREIGN_ANSWER_MIN_SIMILARITY``), then among
-        the English ones as any question does.
+        the English ones as any question does. When it names a policy topic (:mod:`parley.knowledge.glossary`),
+        only a text about that topic answers it, and the English ones are searched by the topic's words.
         """
+        asked = frozenset() if language in (None, "en") else topics(question, language)
         for languages, floor in _passes(language, FOREIGN_ANSWER_MIN_SIMILARITY):
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
             )
-            results = await self.search(question, filters=filters, query_vector=query_vector, limit=1)
+            if asked and languages == ("en",):
+                results = await self.search(
+                    english_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=1
+                )
+            else:
+                results = await self.search(question, filters=filters, query_vector=query_vector, limit=1)
             if not results.hits:
                 continue
             hit = results.hits[0]
@@ -208,9 +216,17 @@ class KnowledgeIndex:
                 continue
             if floor is None and dense < ANSWER_MIN_SIMILARITY and hit.scores.get("keyword", 0.0) <= 0.0:
                 continue
-            if hit.kind is not DocumentKind.FAQ:
-                return hit.text
-            return await self._faq_answer(tenant_id, hit.document_id)
+            answer = hit.text
+            if hit.kind is DocumentKind.FAQ:
+                faq = await self._faq(tenant_id, hit.document_id)
+                if faq is None:
+                    return None
+                about, answer = _faq_topics(faq), faq.answer
+            else:
+                about = topics(hit.text, languages[0] if languages else None)
+            if asked and not asked & about:
+                continue
+            return answer
         return None
 
     async def faq_match(
@@ -226,8 +242,10 @@ class KnowledgeIndex:
 
         Dense only: a customer's wording close to a question the business wrote down is the signal, and
         the turn's vector makes it one vector look-up. The FAQs in a German or Spanish customer's
-        ``language`` come first, at no less than ``FOREIGN_MATCH_MIN_SIMILARITY``.
+        ``language`` come first, at no less than ``FOREIGN_MATCH_MIN_SIMILARITY``; as in :meth:`answer`, a
+        question that names a policy topic takes only an FAQ about it.
         """
+        asked = frozenset() if language in (None, "en") else topics(question, language)
         for languages, floor in _passes(language, max(min_similarity, FOREIGN_MATCH_MIN_SIMILARITY)):
             filters = SearchFilters(tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ,), languages=languages)
             results = await self.search(
@@ -239,13 +257,15 @@ class KnowledgeIndex:
                 score_threshold=floor if floor is not None else min_similarity,
             )
             if results.hits:
-                return await self._faq_answer(tenant_id, results.hits[0].document_id)
+                faq = await self._faq(tenant_id, results.hits[0].document_id)
+                if faq is not None and asked and not asked & _faq_topics(faq):
+                    continue
+                return None if faq is None else faq.answer
         return None
 
-    async def _faq_answer(self, tenant_id: uuid.UUID, document_id: str) -> str | None:
+    async def _faq(self, tenant_id: uuid.UUID, document_id: str) -> Faq | None:
         async with self.db.session(tenant_id) as session:
-            faq = await session.get(Faq, uuid.UUID(document_id))
-        return None if faq is None else faq.answer
+            return await session.get(Faq, uuid.UUID(document_id))
 
     async def sync(self, tenant_id: uuid.UUID) -> IndexReport:
         """Make the tenant's index match its records: index what changed, drop what no longer exists."""
@@ -353,6 +373,11 @@ class KnowledgeIndex:
         if self._store is not None and self._owns_store:
             self._store.close()
             self._store = None
+
+
+def _faq_topics(faq: Faq) -> frozenset[str]:
+    """The policy topics of an FAQ, from its question, its variants and its answer."""
+    return topics(" ".join([faq.question, *faq.variants, faq.answer]), faq.language)
 
 
 def _passes(language: str | None, foreign_floor: float) -> list[tuple[tuple[str, ...], float | None]]:

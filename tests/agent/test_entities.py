@@ -123,6 +123,9 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
         ("Verkaufen Sie Titan?", "de"),
         ("Wo ist meine Bestellung ORD-2026-00001?", "de"),
         ("Is BR-6305-ZZ in stock?", "en"),
+        ("Sägt ihr Aluplatten zu?", "de"),
+        ("¿Cuál es su dirección?", "es"),
+        ("¿Puedo pagar con transferencia?", "es"),
         ("Estoy muy enfadada, el pedido llegó dañado y nadie me responde", "es"),
     ],
 )

@@ -74,3 +74,23 @@ async def test_an_answer_in_the_customers_language_comes_first_then_the_english_
     assert await knowledge.answer(shop, "Ist der auf Lager?", language="de") is None
     order = "Wann kommt meine Bestellung?"
     assert await knowledge.faq_match(shop, order, min_similarity=0.7, language="de") is None
+
+
+async def test_a_german_or_spanish_question_about_a_policy_topic_takes_only_an_answer_about_it(
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
+) -> None:
+    knowledge, shop = demo_knowledge
+    # The demo answers payment in English only, in words the German question does not use
+    assert "invoice" in (await knowledge.answer(shop, "Kann ich per Rechnung zahlen?", language="de") or "")
+    # Its Spanish contact FAQ shares "¿Puedo ...?" with this one, and its warranty FAQ "¿Tienen ...?"
+    assert "SEPA" in (await knowledge.answer(shop, "¿Puedo pagar con transferencia?", language="es") or "")
+    assert "10204" in (await knowledge.answer(shop, "¿Tienen certificado de material?", language="es") or "")
+    # The German returns FAQ mentions cut material; the English cutting FAQ is the one about sawing
+    sawing = "Sägt ihr Aluplatten zu?"
+    assert "cut to size" in (
+        await knowledge.faq_match(shop, sawing, min_similarity=FAQ_MATCH_SIMILARITY, language="de")
+        or await knowledge.answer(shop, sawing, language="de")
+        or ""
+    )
+    # No text is about a minimum order: a person answers, not the delivery FAQ
+    assert await knowledge.answer(shop, "Gibt es einen Mindestbestellwert?", language="de") is None

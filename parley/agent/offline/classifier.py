@@ -109,7 +109,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|invoice|rechnung|factura|order|bestellung|"
             r"pedido)\b).*\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|"
-            r"tienen|venden)\b",
+            r"habt\s+ihr|führt\s+ihr|verkauft\s+ihr|tienen|venden)\b",
             re.I | re.S,
         ),
         "product_question",
