@@ -63,6 +63,12 @@ from parley.agent.offline.templates import Templates, counted_unit, money
         ("vale, quiero pedir 50", 50),
         ("ok, dann bestelle ich 5", 5),
         ("do you have 6204?", None),
+        ("do you have 6061 plates?", None),
+        ("price of 7075 bars", None),
+        ("do you have 6205 bearings?", None),
+        ("Angebot für 50 Fräser EM-C06-2F", 50),
+        ("1000 bolts please", 1000),
+        ("what's the price of 8 DR-HSSCO-06 drills?", 8),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
@@ -102,6 +108,7 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("ok, I want to order 50") == ["50"]
     assert search_terms("vale, quiero pedir 50") == ["50"]
     assert search_terms("ok, dann bestelle ich 5") == ["5"]
+    assert search_terms("perfecto, quiero pedir 30") == ["30"]
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:
@@ -160,7 +167,9 @@ def test_a_lone_size_digit_is_searched_last_and_filler_words_not_at_all() -> Non
         (40, "bar", "en", "bars"),
         (40, "pcs", "en", "pcs"),
         (12, "kg", "en", "kg"),
-        (229, "box", "de", "box"),
+        (229, "box", "de", "Boxen"),
+        (1, "can", "es", "lata"),
+        (3, "Karton", "de", "Karton"),
         (20, "pcs", "de", "Stück"),
         (1, "pcs", "es", "pieza"),
         (10, "pcs", "es", "piezas"),

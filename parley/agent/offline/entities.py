@@ -34,13 +34,16 @@ _PACKAGING = (
     "boxes", "box", "cans", "can", "packs", "pack", "bags", "bag", "bottles", "bottle", "cartons", "carton",
     "kartons", "karton", "packungen", "packung", "dosen", "dose", "cajas", "caja", "latas", "lata",
 )  # fmt: skip
-#: Words a count comes with that also name products ("3 plates", "a tap set"): they stay search terms.
+#: Words a count comes with that also name products ("3 plates", "50 Fräser"): they stay search terms.
 _PRODUCT_FORMS = (
     "sheets", "plates", "bars", "sets", "set", "pairs", "pair", "rolls", "roll", "platten", "platte", "bleche",
     "blech", "stangen", "stange", "rollen", "rolle", "placas", "placa", "barras", "barra", "rollos", "rollo",
+    "bolts", "nuts", "drills", "bearings", "collets", "screws", "washers", "fräser", "bohrer", "kugellager",
+    "spannzangen", "schrauben", "muttern", "fresas", "brocas", "rodamientos", "pinzas", "tornillos", "tuercas",
 )  # fmt: skip
-_UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PRODUCT_FORMS, *_PACKAGING))})"
-"""What a count is counted in: "5 pieces", "12 boxes", "3 Platten"."""
+_UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PACKAGING))})"
+"""What a count is counted in: "5 pieces", "12 boxes"."""
+_FORMS = f"(?:{'|'.join(_PRODUCT_FORMS)})"
 _CHEAPEST = re.compile(
     r"\b(?:cheapest|cheaper|least\s+expensive|less\s+expensive|lowest[- ]priced|günstigste[nrms]?|"
     r"günstiger|billigste[nrms]?|billiger|más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
@@ -100,6 +103,9 @@ _ORDINAL = re.compile(
 """Which of the products just listed: "the second one", "den zweiten?", "el primero"."""
 _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s*{_UNITS}\b", re.IGNORECASE),
+    # Before a product word, a number of four digits or more is an alloy or a part code ("6061 plates",
+    # "6205 bearings") unless it is round ("1000 bolts"); the end of a part number is not a count either.
+    re.compile(rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s*{_FORMS}\b", re.IGNORECASE),
     # A count on its own, as the answer to "how many?", or "make it 100"
     re.compile(r"^\W*(\d{1,6})\W*$"),
     re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
@@ -145,7 +151,7 @@ _STOP = frozenset([
     "für", "mit", "con", "hallo", "hola", "guten", "tag", "buenos", "días", "en", "del", "al", "im", "am",
     "zum", "zur", "beim", "ok", "okay", "alright", "well", "great", "dann", "gut", "vale", "bueno", "pues",
     "entonces", "take", "bestelle", "nehme", "brauche", "kaufe", "kaufen", "gerne", "hätte", "würde", "comprar",
-    "compro", "pido", "necesito",
+    "compro", "pido", "necesito", "perfect", "perfekt", "perfecto", "genial", "prima",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
     *(verb for verbs in _SELLING.values() for verb in verbs),

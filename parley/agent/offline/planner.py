@@ -30,9 +30,19 @@ ALTERNATIVES_CHECKED = 2
 _PRICE_WORDS = re.compile(
     r"\b(cost|costs|price|prices|quote|how much|kostet|kosten|preis|cuesta|precio|cuánto)\b", re.I
 )
-_STOCK_WORDS = re.compile(r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible)\b", re.I)
+_STOCK_WORDS = re.compile(
+    r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible|disponibles|vorrätig|verfügbar|"
+    r"lieferbar|existencias|quedan)\b",
+    re.I,
+)
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
 _THANKS = re.compile(r"\b(thanks|thank\s+you|danke|gracias)\b", re.I)
+#: Asking for the prices as a document: "could you send me a quote for that?", "ein Angebot", "un presupuesto".
+_WRITTEN_QUOTE = re.compile(
+    r"\b(quotation|formal\s+quote|written\s+quote|send\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+)?quote|"
+    r"angebot|presupuesto|cotización|cotizacion)\b",
+    re.I,
+)
 
 
 def asks_price_or_stock(text: str) -> str | None:
@@ -204,6 +214,23 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     return Plan(parts=parts, facts=extra)
 
 
+async def _written_quotation(plan: Plan, tools: ToolBox, customer_id: Any) -> Plan:
+    """The prices just worked out as a draft quotation for the customer, which staff send.
+
+    A visitor has no customer record to quote for, and a plan without prices has nothing to put in it: both
+    get the prices only.
+    """
+    price = plan.get("facts", {}).get("price")
+    if not price or customer_id is None or not tools.has("create_quotation"):
+        return plan
+    lines = [{"product_id": str(line["product_id"]), "quantity": line["quantity"]} for line in price["lines"]]
+    made = await tools.call("create_quotation", customer_id=str(customer_id), lines=lines)
+    if not made.ok:
+        return plan
+    parts = [*plan.get("parts", []), part("quotation_made", number=made.data["number"])]
+    return Plan({**plan, "parts": parts, "facts": {**plan.get("facts", {}), "quotation": made.data}})
+
+
 async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
     """Decide the tool calls and the reply parts of the offline engine for this turn."""
     intent = state["intent"]
@@ -219,7 +246,10 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     if intent in _SIMPLE:
         return Plan(parts=[part(_SIMPLE[intent])])
     if intent in PRODUCT_INTENTS:
-        return await _product_plan(state, tools, customer_id)
+        plan = await _product_plan(state, tools, customer_id)
+        if intent == "price_quote" and _WRITTEN_QUOTE.search(state["text"]):
+            return await _written_quotation(plan, tools, customer_id)
+        return plan
     if intent == "faq":
         answer = state.get("facts", {}).get("answer")
         if answer:

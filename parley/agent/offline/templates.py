@@ -66,18 +66,28 @@ def money(value: Any, language: str = "en") -> str:
 _INVARIABLE_UNITS = frozenset({"pcs", "pkg", "pkt", "qty"})
 
 
-#: The catalog's "pcs" as German and Spanish write it after one and after several.
-_PIECES = {"de": ("Stück", "Stück"), "es": ("pieza", "piezas")}
+#: Common catalog units as German and Spanish write them after one and after several.
+_UNITS = {
+    "pcs": {"de": ("Stück", "Stück"), "es": ("pieza", "piezas")},
+    "box": {"de": ("Box", "Boxen"), "es": ("caja", "cajas")},
+    "can": {"de": ("Dose", "Dosen"), "es": ("lata", "latas")},
+    "bar": {"de": ("Stange", "Stangen"), "es": ("barra", "barras")},
+    "pack": {"de": ("Packung", "Packungen"), "es": ("paquete", "paquetes")},
+    "set": {"de": ("Satz", "Sätze"), "es": ("juego", "juegos")},
+    "pair": {"de": ("Paar", "Paar"), "es": ("par", "pares")},
+    "roll": {"de": ("Rolle", "Rollen"), "es": ("rollo", "rollos")},
+    "sheet": {"de": ("Blech", "Bleche"), "es": ("chapa", "chapas")},
+}
 
 
 def counted_unit(count: int, unit: str, language: str) -> str:
-    """The unit as English writes it after a count ("1 box", "229 boxes"), and "pcs" in German and Spanish.
+    """The unit as English writes it after a count ("1 box", "229 boxes"), and common units in German and Spanish.
 
     Other units keep the business's own word in other languages: the catalog's units are single words, and
     their plural forms there are not a rule of thumb away.
     """
-    if unit.lower() == "pcs" and language in _PIECES:
-        one, several = _PIECES[language]
+    if language in (forms := _UNITS.get(unit.lower(), {})):
+        one, several = forms[language]
         return one if count == 1 else several
     invariable = (
         len(unit) < 3 or not unit.isalpha() or unit.endswith("s") or unit.lower() in _INVARIABLE_UNITS
