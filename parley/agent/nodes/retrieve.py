@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable
 from typing import Any
 
@@ -36,6 +37,9 @@ ORDER_FAQ_MATCH_SIMILARITY = 0.7
 "how long does delivery take?" and "when do you deliver?" sit at 0.78-0.79 from the demo FAQ "How fast do
 you deliver?"; "where is my order?" (0.64) and "has my order shipped yet?" (0.68) stay order questions.
 """
+_AND_THEN = re.compile(r"^\W*(?:and|und|y|what\s+about|how\s+about|und\s+was\s+ist\s+mit)\b", re.I)
+"""A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?" is for 12."""
+
 _FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in (*PRODUCT_INTENTS, "discount_request")} | {
     "order_status": ORDER_FAQ_MATCH_SIMILARITY
 }
@@ -122,7 +126,8 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
             # The last search named one product only ("AL-6061-10-500x500"): the sizes of its kind, the
             # closest to it first
             found = await resolve_product(ctx.tools, kind, state["entities"], memory.get("last_product"))
-        return {**found, "follow_up": bool(again)}
+        and_then = bool(_AND_THEN.search(text)) and len(text.split()) <= 5
+        return {**found, "follow_up": bool(again) or and_then}
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
 
