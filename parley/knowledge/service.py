@@ -197,7 +197,7 @@ class KnowledgeIndex:
         the English ones as any question does. When it names a policy topic (:mod:`parley.knowledge.glossary`),
         only a text about that topic answers it, and the English ones are searched by the topic's words.
         """
-        asked = frozenset() if language in (None, "en") else topics(question, language)
+        asked = _policy_topics(question, language)
         for languages, floor in _passes(language, FOREIGN_ANSWER_MIN_SIMILARITY):
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
@@ -245,7 +245,7 @@ class KnowledgeIndex:
         ``language`` come first, at no less than ``FOREIGN_MATCH_MIN_SIMILARITY``; as in :meth:`answer`, a
         question that names a policy topic takes only an FAQ about it.
         """
-        asked = frozenset() if language in (None, "en") else topics(question, language)
+        asked = _policy_topics(question, language)
         for languages, floor in _passes(language, max(min_similarity, FOREIGN_MATCH_MIN_SIMILARITY)):
             filters = SearchFilters(tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ,), languages=languages)
             results = await self.search(
@@ -373,6 +373,11 @@ class KnowledgeIndex:
         if self._store is not None and self._owns_store:
             self._store.close()
             self._store = None
+
+
+def _policy_topics(question: str, language: str | None) -> frozenset[str]:
+    """The policy topics a German or Spanish question names; none for English, which keeps the usual rule."""
+    return frozenset() if language in (None, "en") else topics(question, language)
 
 
 def _faq_topics(faq: Faq) -> frozenset[str]:

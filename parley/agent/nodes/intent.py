@@ -142,10 +142,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = {"lines": proposal["lines"]}
-    elif proposal and int(proposal.get("held", 0)) < PROPOSAL_KEPT_THROUGH:
+    elif proposal and (held := int(proposal.get("held", 0))) < PROPOSAL_KEPT_THROUGH:
         # A question in between ("how long does delivery take?") may keep it for the next message; whether it
         # does is settled in respond, once the turn's final intent is known
-        memory["proposed_order"] = {**proposal, "held": int(proposal.get("held", 0)) + 1}
+        memory["proposed_order"] = {**proposal, "held": held + 1}
     elif offered_person and AFFIRMATION.search(text):
         # "..., or shall I pass you to a colleague?" "yes please"
         intent, confidence = "human_handoff", max(confidence, _CONFIRMED)

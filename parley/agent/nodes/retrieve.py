@@ -126,7 +126,8 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
             # The last search named one product only ("AL-6061-10-500x500"): the sizes of its kind, the
             # closest to it first
             found = await resolve_product(ctx.tools, kind, state["entities"], memory.get("last_product"))
-        and_then = bool(_AND_THEN.search(text)) and len(text.split()) <= 5
+        asked = state["text"]
+        and_then = bool(_AND_THEN.search(asked)) and len(asked.split()) <= 5
         return {**found, "follow_up": bool(again) or and_then}
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
