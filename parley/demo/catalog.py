@@ -423,7 +423,7 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
     DemoFaq(
         "How fast do you deliver?",
         "Orders before 14:00 ship the same day from stock: 1-2 working days in Germany, 2-5 in the EU.",
-        ("when will my order arrive", "delivery time to France", "do you ship abroad"),
+        ("how long does shipping take", "delivery time to France", "do you ship abroad"),
         "delivery",
     ),
     DemoFaq(
@@ -448,7 +448,7 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
     DemoFaq(
         "Wie schnell liefern Sie?",
         "Bestellungen bis 14:00 Uhr verlassen das Lager am selben Tag: 1-2 Werktage in Deutschland, 2-5 in der EU.",
-        ("Wie lange dauert die Lieferung?", "Wann kommt meine Lieferung an?", "Liefern Sie ins Ausland?"),
+        ("Wie lange dauert die Lieferung?", "Wie lange ist ein Paket unterwegs?", "Liefern Sie ins Ausland?"),
         "delivery",
         "de",
     ),
@@ -480,7 +480,7 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
     DemoFaq(
         "¿Cuánto tarda el envío?",
         "Los pedidos antes de las 14:00 salen el mismo día: 1-2 días laborables en Alemania, 2-5 en la UE.",
-        ("¿Cuándo llega mi pedido?", "¿Envían al extranjero?", "plazo de entrega"),
+        ("¿Cuántos días tarda la entrega?", "¿Envían al extranjero?", "plazo de entrega"),
         "delivery",
         "es",
     ),

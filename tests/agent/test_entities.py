@@ -5,11 +5,17 @@ from __future__ import annotations
 import pytest
 
 from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _product_follow_up
-from parley.agent.offline.entities import AFFIRMATION, extract_entities, search_terms
+from parley.agent.offline.entities import (
+    ABOUT_OWN_ORDER,
+    AFFIRMATION,
+    extract_entities,
+    search_terms,
+    thanks_only,
+)
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_price_or_stock
 from parley.agent.offline.products import names_a_kind_in_translation
-from parley.agent.offline.templates import Templates, counted_unit, money
+from parley.agent.offline.templates import Templates, counted_unit, listed, money, order_status_word
 
 
 @pytest.mark.parametrize(
@@ -119,6 +125,75 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
     assert detect_language("Is it in stock?") == "en"
     assert detect_language("What was the price again?") == "en"
     assert detect_language("Hay stock de la placa?") == "es"
+    # One word does not change the conversation's language: "und BR-6204-2RS?" after an English question
+    assert detect_language("und BR-6204-2RS?", previous="en") == "en"
+    assert detect_language("und was kostet BR-6204-2RS?", previous="en") == "de"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello, what do you sell?",
+        "what products do you have?",
+        "What kind of products do you carry?",
+        "What's in your catalogue?",
+        "Guten Tag, was führen Sie?",
+        "Was habt ihr im Sortiment?",
+        "Welche Produkte habt ihr?",
+        "Hola, ¿qué venden ustedes?",
+        "¿qué productos tienen?",
+    ],
+)
+def test_asking_what_the_shop_sells_at_all_is_a_catalog_question(text: str) -> None:
+    assert extract_entities(text).get("catalog") is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what bearings do you sell?",
+        "what sizes do you have?",
+        "do you sell titanium?",
+        "what do you have in M8?",
+        "what is your return policy?",
+        "Was kostet der Fräser?",
+    ],
+)
+def test_a_question_about_some_products_is_not_one_about_the_catalog(text: str) -> None:
+    assert "catalog" not in extract_entities(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "own_order"),
+    [
+        ("¿Dónde está mi pedido?", True),
+        ("when will my order arrive?", True),
+        ("Wann kommt meine Bestellung?", True),
+        ("Wo bleibt meine Lieferung?", True),
+        ("what is the status of my order?", True),
+        ("how long does delivery take?", False),
+        ("can I pick up my order in person?", False),
+        ("can I return my order?", False),
+        ("when do you deliver?", False),
+    ],
+)
+def test_a_question_where_or_when_ones_own_order_is(text: str, own_order: bool) -> None:
+    assert bool(ABOUT_OWN_ORDER.search(text)) is own_order
+
+
+def test_thanks_without_a_yes_closes_rather_than_accepts() -> None:
+    assert thanks_only("ok, thanks") and thanks_only("vale, gracias") and thanks_only("okay danke")
+    assert not thanks_only("yes please, thanks") and not thanks_only("sí, gracias") and not thanks_only("ok")
+
+
+def test_names_and_order_statuses_are_written_in_the_customers_language() -> None:
+    assert listed(["Bearings", "Fasteners", "Workholding"], "de") == "Bearings, Fasteners und Workholding"
+    assert listed(["Bearings", "Fasteners"], "es") == "Bearings y Fasteners"
+    assert listed(["Bearings"], "en") == "Bearings"
+    assert order_status_word("pending", "de") == "offen"
+    assert order_status_word("confirmed", "es") == "confirmado"
+    assert order_status_word("pending", "en") == "pending"
+    assert order_status_word("on_hold", "de") == "on hold"
 
 
 @pytest.mark.parametrize(

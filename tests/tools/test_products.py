@@ -93,6 +93,28 @@ async def test_the_list_filters_by_category_status_price_stock_and_words(
     assert bad_sort.status_code == 422
 
 
+async def test_the_categories_count_the_active_products_largest_first(
+    client: httpx.AsyncClient, admin: dict[str, str], tenants: SeededTenants
+) -> None:
+    await make_product(client, admin, sku="B-1", category="Fasteners")
+    await make_product(client, admin, sku="B-2", category="Fasteners")
+    await make_product(client, admin, sku="B-3", category="Fasteners", status="draft")
+    drill = await make_product(client, admin, sku="D-1", category="Cutting tools")
+    await make_product(client, admin, sku="D-2", category="Cutting tools")
+    await make_product(client, admin, sku="V-1", category="Workholding")
+    await make_product(client, admin, sku="X-1")
+    assert (await client.delete(f"/api/v1/products/{drill['id']}", headers=admin)).status_code == 200
+    response = await client.get("/api/v1/products/categories", headers=admin)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["items"] == [
+        {"name": "Fasteners", "products": 2},
+        {"name": "Cutting tools", "products": 1},
+        {"name": "Workholding", "products": 1},
+    ]
+    other = await login(client, tenants.other_admin_email)
+    assert (await client.get("/api/v1/products/categories", headers=other)).json()["data"]["items"] == []
+
+
 def _csv(rows: list[dict[str, str]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))

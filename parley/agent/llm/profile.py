@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 INTENT_TOOLS: dict[str, tuple[str, ...]] = {
-    "product_question": ("find_products", "search_products", "get_product", "check_stock"),
+    "product_question": ("find_products", "search_products", "list_categories", "get_product", "check_stock"),
     "price_quote": ("find_products", "search_products", "get_product", "calculate_price"),
     "stock_check": ("find_products", "search_products", "check_stock"),
     "order_status": ("get_order",),

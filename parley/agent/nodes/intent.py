@@ -16,11 +16,17 @@ from parley.agent.offline.entities import (
     AFFIRMATION,
     BACK_REFERENCE_EN,
     PERCENT,
+    asks_the_same,
     extract_entities,
     search_terms,
+    thanks_only,
 )
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.products import names_a_kind_in_translation, prefetch_product
+from parley.agent.offline.products import (
+    names_a_category,
+    names_a_kind_in_translation,
+    prefetch_product,
+)
 from parley.agent.state import AgentState
 
 __all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
@@ -41,6 +47,9 @@ _ORDER_ANSWERS = frozenset({*_CATALOG, "out_of_scope", "greeting", "goodbye"})
 _PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
+#: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
+_CATEGORY_ANSWERS = frozenset({*_CATALOG_LOOKALIKES, "complaint", "faq", "greeting", "goodbye"})
+_SHORT_ANSWER_WORDS = 4
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -81,7 +90,8 @@ def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str 
     """A message that names a part number, or one of the products just listed, is about the catalog.
 
     Even when its wording is too short to classify: "tell me about VC-125" is a product question; "and what
-    about ER32-18?" right after a price asks the same of the new part, and so does "and the first one?".
+    about ER32-18?" right after a price asks the same of the new part, and so does "and the first one?", even
+    when read as another catalog question ("und BR-6204-2RS?" as a stock check).
     """
     if not entities.get("skus") and not (entities.get("ordinal") is not None and memory.get("last_listed")):
         return None
@@ -99,6 +109,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     proposal = memory.pop("proposed_order", None)
     order_question = memory.pop("order_question", False)
     offered_person = memory.pop("offered_person", False)
+    categories = memory.pop("listed_categories", None)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
@@ -122,8 +133,14 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             ordering = memory.get("last_intent") == "place_order"
             intent = "place_order" if ordering else "price_quote"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
-        elif intent == "out_of_scope" and (catalog := _catalog_follow_up(entities, memory)):
+        elif (intent == "out_of_scope" or (intent in _CATALOG and asks_the_same(text))) and (
+            catalog := _catalog_follow_up(entities, memory)
+        ):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
+        elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
+            # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
+            catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)
+            intent, confidence = catalog or "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and _product_follow_up(text, entities, memory):
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
@@ -136,6 +153,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             catalog = [a for a in alternatives if a["intent"] in _CATALOG]
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            categories
+            and intent in _CATEGORY_ANSWERS
+            and len(text.split()) <= _SHORT_ANSWER_WORDS
+            and (names_a_category(text, categories) or (intent == "out_of_scope" and search_terms(text)))
+        ):
+            # "the bearings" after "We sell ..., Bearings and ... What are you looking for?" (read as a
+            # complaint), or "drills" (read as out of scope): the catalog is searched for it
+            intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
     if order_question and intent in _ORDER_ANSWERS and (entities.get("skus") or entities.get("quantity")):
         # The part or the count the agent has just asked for, to go on with the order
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
@@ -146,7 +172,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         # A question in between ("how long does delivery take?") may keep it for the next message; whether it
         # does is settled in respond, once the turn's final intent is known
         memory["proposed_order"] = {**proposal, "held": held + 1}
-    elif offered_person and AFFIRMATION.search(text):
+    elif offered_person and AFFIRMATION.search(text) and not thanks_only(text):
         # "..., or shall I pass you to a colleague?" "yes please"
         intent, confidence = "human_handoff", max(confidence, _CONFIRMED)
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")

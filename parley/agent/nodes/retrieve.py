@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable
 from typing import Any
 
@@ -11,7 +10,12 @@ from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
-from parley.agent.offline.entities import ASKS_WHAT_IS_SOLD, search_terms
+from parley.agent.offline.entities import (
+    ABOUT_OWN_ORDER,
+    ASKS_WHAT_IS_SOLD,
+    asks_the_same,
+    search_terms,
+)
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
 from parley.agent.state import AgentState
@@ -37,8 +41,6 @@ ORDER_FAQ_MATCH_SIMILARITY = 0.7
 "how long does delivery take?" and "when do you deliver?" sit at 0.78-0.79 from the demo FAQ "How fast do
 you deliver?"; "where is my order?" (0.64) and "has my order shipped yet?" (0.68) stay order questions.
 """
-_AND_THEN = re.compile(r"^\W*(?:and|und|y|what\s+about|how\s+about|und\s+was\s+ist\s+mit)\b", re.I)
-"""A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?" is for 12."""
 
 _FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in (*PRODUCT_INTENTS, "discount_request")} | {
     "order_status": ORDER_FAQ_MATCH_SIMILARITY
@@ -70,10 +72,12 @@ async def _faq_instead(state: AgentState, ctx: AgentContext) -> str | None:
     """The FAQ answer when a product or order question is one the business has answered.
 
     "how long does delivery take?" reads like an order question; a message that names a part, an order or an
-    invoice never gets an article instead.
+    invoice, or asks where the customer's own order is, never gets an article instead.
     """
     entities = state["entities"]
     if ctx.knowledge is None or any(entities.get(k) for k in ("skus", "order_numbers", "invoice_numbers")):
+        return None
+    if state["intent"] == "order_status" and ABOUT_OWN_ORDER.search(state["text"]):
         return None
     return await _unless_busy(
         ctx.knowledge.faq_match(
@@ -126,11 +130,23 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
             # The last search named one product only ("AL-6061-10-500x500"): the sizes of its kind, the
             # closest to it first
             found = await resolve_product(ctx.tools, kind, state["entities"], memory.get("last_product"))
-        asked = state["text"]
-        and_then = bool(_AND_THEN.search(asked)) and len(asked.split()) <= 5
-        return {**found, "follow_up": bool(again) or and_then}
+        return {**found, "follow_up": bool(again) or asks_the_same(state["text"])}
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
+
+
+_CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})
+"""The intents "what do you sell?" may be read as; the catalog's categories answer it."""
+
+
+async def _categories(ctx: AgentContext) -> list[str]:
+    """The names of the catalog's categories, the largest first (none past the step budget)."""
+    try:
+        result = await ctx.tools.call("list_categories")
+    except StepLimitReached:
+        return []
+    items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
+    return [item["name"] for item in items]
 
 
 _LISTING = frozenset({"price_quote", "place_order"})
@@ -156,7 +172,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     memory = dict(state.get("memory") or {})
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
-    if intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
+    if state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
+        facts["categories"] = memory["listed_categories"] = await _categories(ctx)
+        intent = "product_question"
+    elif intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
         facts["answer"] = answer
         intent = "faq"
     elif lines := await _lines(state, ctx):

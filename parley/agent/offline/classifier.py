@@ -16,7 +16,7 @@ import numpy as np
 from parley.agent.intent.classifier import IntentClassifier
 from parley.agent.intent.defaults import load_phrases
 from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
-from parley.agent.offline.entities import PERCENT
+from parley.agent.offline.entities import ABOUT_OWN_ORDER, PERCENT
 
 __all__ = ["IntentModel", "train_intents"]
 
@@ -95,6 +95,12 @@ _RULES: tuple[_Rule, ...] = (
         ),
     ),
     _Rule(re.compile(r"\bINV-[\w-]+\b", re.I), "invoice_question"),
+    # Where or when the customer's own order is: their order's status, not the delivery-times FAQ
+    _Rule(
+        ABOUT_OWN_ORDER,
+        "order_status",
+        frozenset({"faq", "greeting", "goodbye", "product_question", OUT_OF_SCOPE}),
+    ),
     _Rule(
         re.compile(
             r"\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",

@@ -10,13 +10,17 @@ import re
 from typing import Any
 
 __all__ = [
+    "ABOUT_OWN_ORDER",
     "AFFIRMATION",
     "ASKS_WHAT_IS_SOLD",
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
     "PERCENT",
+    "THANKS",
+    "asks_the_same",
     "extract_entities",
     "search_terms",
+    "thanks_only",
 ]
 
 PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
@@ -75,6 +79,15 @@ AFFIRMATION = re.compile(
     re.IGNORECASE,
 )
 """A whole message that says yes ("yes please", "Ja, bitte!", "sí, adelante"), and nothing else."""
+THANKS = re.compile(r"\b(?:thanks|thank\s+you|danke|gracias)\b", re.IGNORECASE)
+_PLAIN_YES = re.compile(r"\b(?:yes|yeah|yep|ja|sí|si|please|bitte|por\s+favor|go\s+ahead)\b", re.IGNORECASE)
+
+
+def thanks_only(text: str) -> bool:
+    """An acknowledgement that closes ("ok, thanks", "vale, gracias"), not a yes to what was offered."""
+    return bool(THANKS.search(text)) and not _PLAIN_YES.search(text)
+
+
 _SELLING = {
     "en": ("sell", "carry", "stock"),
     "de": ("verkaufen", "führen"),
@@ -89,6 +102,38 @@ ASKS_WHAT_IS_SOLD = re.compile(
 """A question whether the shop sells something ("do you sell titanium?"): the catalog answers it, found or not.
 
 "do you have ..." is not among them: "do you have a warranty?" asks for an article."""
+_GREETING_LEAD = (
+    r"(?:(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|hallo|guten\s+(?:morgen|tag|abend)|moin|servus|"
+    r"hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?)(?:\s+(?:there|all|team|zusammen))?\s+)?"
+)
+_CATALOG_QUESTIONS = (
+    r"what\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?(?:products?\s+|items?\s+|things?\s+|goods\s+|stuff\s+)?"
+    r"(?:else\s+)?(?:do|can)\s+(?:you|u)\s+(?:guys\s+)?(?:sell|offer|have|carry|stock|supply)"
+    r"(?:\s+(?:here|online|in\s+(?:your\s+)?(?:shop|store|catalog(?:ue)?|range)))?",
+    r"what(?:'s|\s+is)\s+(?:in\s+)?your\s+(?:catalog(?:ue)?|range|product\s+range|assortment)",
+    r"what\s+are\s+your\s+products|(?:show|send)\s+me\s+your\s+(?:products|catalog(?:ue)?|range)",
+    r"what\s+can\s+i\s+(?:buy|order|get)\s+(?:here|from\s+you)",
+    r"(?:was|welche\s+(?:produkte|artikel|waren))\s+(?:verkauft|führt|habt|bietet)\s+ihr"
+    r"(?:\s+(?:so|alles|denn))*(?:\s+an)?(?:\s+im\s+(?:sortiment|angebot|shop))?",
+    r"(?:was|welche\s+(?:produkte|artikel|waren))\s+(?:verkaufen|führen|haben|bieten)\s+sie"
+    r"(?:\s+(?:so|alles|denn))*(?:\s+an)?(?:\s+im\s+(?:sortiment|angebot|shop))?",
+    r"was\s+gibt\s+es\s+(?:bei\s+(?:euch|ihnen)|im\s+(?:shop|sortiment))",
+    r"qu[ée]\s+(?:(?:tipo\s+de\s+)?(?:productos|art[íi]culos|cosas)\s+)?"
+    r"(?:venden|vende|vend[ée]is|tienen|ten[ée]is|ofrecen|manejan)(?:\s+ustedes)?|qu[ée]\s+(?:productos|art[íi]culos)\s+hay",
+)
+_CATALOG = re.compile(rf"{_GREETING_LEAD}(?:{'|'.join(_CATALOG_QUESTIONS)})", re.IGNORECASE)
+"""A whole message asking what the shop sells at all ("hello, what do you sell?", "Was verkauft ihr?"): the
+catalog's categories answer it. "what sizes do you have?" or "what bearings do you sell?" ask about products."""
+ABOUT_OWN_ORDER = re.compile(
+    r"\b(?:where|when|status|arrive[ds]?|track(?:ing)?|shipped|dispatched|wo|wann|wie\s+weit|angekommen|"
+    r"dónde|donde|cuándo|cuando|estado|llega|llegó|llegado)\b"
+    r"[^.?!]{0,40}?\b(?:my|our|mein(?:e|er|en)?|unser(?:e|er|en)?|mi|mis|nuestr[oa]s?)\s+(?:\w+\s+)?"
+    r"(?:order|orders|bestellung|bestellungen|lieferung|paket|pedido|pedidos|paquete|envío|shipment|package|"
+    r"parcel|delivery)\b",
+    re.IGNORECASE,
+)
+"""A question where or when the customer's own order is ("where is my order?", "¿Dónde está mi pedido?"):
+their orders answer it, not the FAQ about delivery times."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
     "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,
@@ -228,6 +273,15 @@ def _quantity(text: str) -> int | None:
     return None
 
 
+_AND_THEN = re.compile(r"^\W*(?:and|und|y|what\s+about|how\s+about|und\s+was\s+ist\s+mit)\b", re.I)
+_AND_THEN_WORDS = 5
+
+
+def asks_the_same(text: str) -> bool:
+    """A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?"."""
+    return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
+
+
 def extract_entities(text: str) -> dict[str, Any]:
     """Everything a pattern recognises in one message (keys only for what was found)."""
     found: dict[str, Any] = {}
@@ -259,6 +313,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["variants"] = True
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
+    if _CATALOG.fullmatch(" ".join(re.sub(r"[¿?¡!.,;:]+", " ", text).split())):
+        found["catalog"] = True
     return found
 
 

@@ -139,6 +139,9 @@ def detect_language(text: str, previous: str | None = None) -> str:
     scores = {lang: sum(word in markers for word in words) for lang, markers in _MARKERS.items()}
     scores["es"] += bool(_INVERTED.search(text))  # "¿Venden titanio?": no other language opens with ¿ or ¡
     best = max(scores, key=scores.__getitem__)
+    if previous in LANGUAGES and best != previous and len(words) == 1:
+        # "und BR-6204-2RS?" after an English question: one word is not enough to change language
+        return previous
     if scores[best] >= 1 and scores[best] >= len(words) * 0.2:
         return best
     if previous in LANGUAGES and len(words) <= 4:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.agent.offline.templates import order_status_word
 from parley.agent.toolbox import ToolBox
 
 __all__ = ["find_own_order", "order_plan"]
@@ -32,13 +33,14 @@ RECENT_ORDERS = 3
 """How many of a known customer's latest orders "where is my order?" reports when no number is given."""
 
 
-def _status_part(order: dict[str, Any]) -> dict[str, Any]:
-    status = str(order.get("status", "")).replace("_", " ")
+def _status_part(order: dict[str, Any], language: str) -> dict[str, Any]:
+    status = order_status_word(str(order.get("status", "")), language)
     return {"key": "order_status", "values": {"number": order["number"], "status": status}}
 
 
 async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> dict[str, Any]:
     """Parts for an order-status question."""
+    language = state.get("language") or "en"
     numbers = state["entities"].get("order_numbers") or []
     number = numbers[0] if numbers else state.get("memory", {}).get("last_order")
     if not tools.has("search_orders"):
@@ -48,11 +50,11 @@ async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any)
         recent = await _own_orders(tools, customer_id, limit=RECENT_ORDERS)
         if not recent:
             return {"parts": [{"key": "need_order_number", "values": {}}]}
-        plan: dict[str, Any] = {"parts": [_status_part(order) for order in recent]}
+        plan: dict[str, Any] = {"parts": [_status_part(order, language) for order in recent]}
         if len(recent) == 1:
             plan["order"] = recent[0]["number"]
         return plan
     order = await find_own_order(tools, number, customer_id)
     if order is None:
         return {"parts": [{"key": "order_not_found", "values": {"number": number}}]}
-    return {"parts": [_status_part(order)], "order": number}
+    return {"parts": [_status_part(order, language)], "order": number}

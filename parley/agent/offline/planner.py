@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parley.agent.offline.entities import AFFIRMATION
-from parley.agent.offline.templates import counted_unit, money
+from parley.agent.offline.entities import AFFIRMATION, THANKS
+from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
 __all__ = [
@@ -36,7 +36,6 @@ _STOCK_WORDS = re.compile(
     re.I,
 )
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
-_THANKS = re.compile(r"\b(thanks|thank\s+you|danke|gracias)\b", re.I)
 #: Asking for the prices as a document: "could you send me a quote for that?", "ein Angebot", "un presupuesto".
 _WRITTEN_QUOTE = re.compile(
     r"\b(quotation|formal\s+quote|written\s+quote|send\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+)?quote|"
@@ -172,6 +171,12 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
     language = state.get("language") or "en"
+    if "categories" in facts:
+        # "what do you sell?": the categories retrieve found; a catalog without any asks which product instead
+        names = facts["categories"]
+        return Plan(
+            parts=[part("catalog", categories=listed(names, language)) if names else part("need_product")]
+        )
     if facts.get("lines"):
         return await quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
@@ -237,7 +242,7 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     if (
         intent in ("greeting", "goodbye")
         and AFFIRMATION.search(state["text"])
-        and not _THANKS.search(state["text"])
+        and not THANKS.search(state["text"])
         and (state.get("memory") or {}).get("turns")
     ):
         # A "yes" with nothing open to confirm, mid-conversation: not a hello or a goodbye ("ok, thanks" is one)

@@ -73,6 +73,12 @@ def names_a_kind_in_translation(text: str) -> bool:
     return any(term in _GLOSSARY for term in search_terms(text))
 
 
+def names_a_category(text: str, categories: list[str]) -> bool:
+    """Whether the message names one of the categories just listed, in their words or through the glossary."""
+    named = set().union(*(_words(name) for name in categories)) if categories else set()
+    return bool(_words(text) & named) or names_a_kind_in_translation(text)
+
+
 def _term(word: str) -> str:
     return _singular(_SPELLINGS.get(word, word))
 

@@ -19,8 +19,10 @@ __all__ = [
     "Templates",
     "counted_unit",
     "default_templates",
+    "listed",
     "literal_text",
     "money",
+    "order_status_word",
     "placeholders",
 ]
 
@@ -78,6 +80,31 @@ _UNITS = {
     "roll": {"de": ("Rolle", "Rollen"), "es": ("rollo", "rollos")},
     "sheet": {"de": ("Blech", "Bleche"), "es": ("chapa", "chapas")},
 }
+
+
+_AND = {"en": "and", "de": "und", "es": "y"}
+
+#: An order's status as German and Spanish customers read it; English reads the status itself.
+_ORDER_STATUSES = {
+    "pending": {"de": "offen", "es": "pendiente"},
+    "confirmed": {"de": "bestätigt", "es": "confirmado"},
+    "fulfilled": {"de": "versandt", "es": "enviado"},
+    "delivered": {"de": "zugestellt", "es": "entregado"},
+    "returned": {"de": "zurückgesendet", "es": "devuelto"},
+    "cancelled": {"de": "storniert", "es": "cancelado"},
+}
+
+
+def order_status_word(status: str, language: str) -> str:
+    """An order's status in the customer's language ("offen" for pending); an unknown one as it is."""
+    return _ORDER_STATUSES.get(status, {}).get(language, status.replace("_", " "))
+
+
+def listed(names: list[str], language: str) -> str:
+    """The names as "a, b and c", with the customer's language's "and"."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {_AND.get(language, _AND['en'])} {names[-1]}"
 
 
 def counted_unit(count: int, unit: str, language: str) -> str:

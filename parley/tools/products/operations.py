@@ -13,6 +13,8 @@ from parley.core.listing import Page
 from parley.tools.operation import Operation
 from parley.tools.products import service, transfer
 from parley.tools.products.schemas import (
+    CategoryList,
+    CategoryQuery,
     ProductCreate,
     ProductExport,
     ProductExportOut,
@@ -50,6 +52,10 @@ async def _create(session: AsyncSession, actor: Actor, data: ProductCreate) -> P
 
 async def _list(session: AsyncSession, actor: Actor, data: ProductFilter) -> Page[ProductOut]:
     return await service.list_products(session, actor, filters=data)
+
+
+async def _categories(session: AsyncSession, actor: Actor, data: CategoryQuery) -> CategoryList:
+    return await service.list_categories(session, actor)
 
 
 async def _get(session: AsyncSession, actor: Actor, data: ProductId) -> ProductOut:
@@ -107,6 +113,17 @@ OPERATIONS: tuple[Operation[Any, Any], ...] = (
         method="POST",
         path=f"{_BASE}/search",
         handler=search_catalog,
+        tags=_TAGS,
+    ),
+    Operation(
+        name="list_categories",
+        description="The catalog's categories with their number of active products: what the shop sells.",
+        input=CategoryQuery,
+        output=CategoryList,
+        scope="products:read",
+        method="GET",
+        path=f"{_BASE}/categories",
+        handler=_categories,
         tags=_TAGS,
     ),
     Operation(

@@ -10,6 +10,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "CategoryCount",
+    "CategoryList",
+    "CategoryQuery",
     "ProductCreate",
     "ProductExport",
     "ProductExportOut",
@@ -83,6 +86,25 @@ class ProductFilter(BaseModel):
     sort: str | None = Field(None, max_length=200, description="e.g. `price` or `-created_at`.")
     page: int = Field(1, ge=1, le=1_000_000)
     limit: int = Field(20, ge=1, le=100)
+
+
+class CategoryQuery(BaseModel):
+    """The catalog's categories: no arguments, the active products of the business."""
+
+    model_config = _FORBID
+
+
+class CategoryCount(BaseModel):
+    """A category and how many active products it holds."""
+
+    name: str
+    products: int
+
+
+class CategoryList(BaseModel):
+    """What the shop sells, by category, the largest first."""
+
+    items: list[CategoryCount]
 
 
 class ProductOut(BaseModel):

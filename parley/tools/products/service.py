@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.core.actor import Actor
@@ -17,13 +17,21 @@ from parley.core.events import emit_event
 from parley.core.listing import ListParams, Page, PageInfo, apply_sort, paginate
 from parley.identity.models import Tenant
 from parley.tools.products.models import Product
-from parley.tools.products.schemas import ProductCreate, ProductFilter, ProductOut, ProductUpdate
+from parley.tools.products.schemas import (
+    CategoryCount,
+    CategoryList,
+    ProductCreate,
+    ProductFilter,
+    ProductOut,
+    ProductUpdate,
+)
 from parley.tools.stock.models import StockLevel
 
 __all__ = [
     "create_product",
     "delete_product",
     "get_product",
+    "list_categories",
     "list_products",
     "product_snapshot",
     "update_product",
@@ -172,3 +180,17 @@ async def list_products(session: AsyncSession, actor: Actor, *, filters: Product
     rows, info = await paginate(session, statement, params)
     items = [ProductOut.model_validate(row, from_attributes=True) for row in rows]
     return Page[ProductOut](items=items, pagination=PageInfo.model_validate(info.model_dump()))
+
+
+async def list_categories(session: AsyncSession, actor: Actor) -> CategoryList:
+    """The categories of the live, active products, the largest first: what the shop sells at a glance."""
+    actor.require("products:read")
+    count = func.count(Product.id)
+    statement = (
+        select(Product.category, count)
+        .where(Product.deleted_at.is_(None), Product.status == "active", Product.category != "")
+        .group_by(Product.category)
+        .order_by(count.desc(), Product.category)
+    )
+    rows = (await session.execute(statement)).all()
+    return CategoryList(items=[CategoryCount(name=name, products=n) for name, n in rows])
