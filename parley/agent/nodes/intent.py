@@ -22,12 +22,14 @@ from parley.agent.offline.entities import (
     thanks_only,
 )
 from parley.agent.offline.language import detect_language
+from parley.agent.offline.planner import asks_price_or_stock
 from parley.agent.offline.products import (
     names_a_category,
     names_a_kind_in_translation,
     prefetch_product,
 )
 from parley.agent.state import AgentState
+from parley.knowledge.glossary import topics
 
 __all__ = ["ESCALATING_INTENTS", "detect_intent", "route_after_intent"]
 
@@ -137,6 +139,14 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             catalog := _catalog_follow_up(entities, memory)
         ):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent in _CATALOG
+            and asks_the_same(text)
+            and memory.get("last_intent") in _CATALOG
+            and not asks_price_or_stock(text)
+        ):
+            # "and the 16 mm one?" after a price asks its price too (it was read as a stock check)
+            intent = memory["last_intent"]
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
             catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)
@@ -146,10 +156,12 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
-            intent in _CATALOG_LOOKALIKES
+            (intent in _CATALOG_LOOKALIKES or (intent == "faq" and not topics(text, language)))
             and names_a_kind_in_translation(text)
             and not re.search(PERCENT, text)
         ):
+            # "Haben Sie Bohrer?" read as a discount request, "¿tienen refrigerante?" as an FAQ question that
+            # names no policy topic
             catalog = [a for a in alternatives if a["intent"] in _CATALOG]
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)

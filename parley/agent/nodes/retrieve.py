@@ -20,6 +20,7 @@ from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
+from parley.knowledge.glossary import topics
 from parley.knowledge.service import StoreBusy
 
 __all__ = ["FAQ_MATCH_SIMILARITY", "ORDER_FAQ_MATCH_SIMILARITY", "retrieve"]
@@ -97,7 +98,11 @@ def _names_a_product(state: AgentState) -> bool:
 
 
 def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
-    """The last search again for "which one is cheaper?" or "what sizes?", which name no product themselves."""
+    """The last search again for "which one is cheaper?" or "what sizes?", which name no product themselves.
+
+    A last search of sizes only ("16" for "and the 16 mm one?") names no kind: the sizes are those of the
+    product just discussed.
+    """
     entities, last_query = state["entities"], memory.get("last_query")
     if (
         not (entities.get("cheapest") or entities.get("variants"))
@@ -105,6 +110,9 @@ def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
         or _names_a_product(state)
     ):
         return None
+    only_sizes = all(term.isdigit() for term in search_terms(str(last_query)))
+    if entities.get("variants") and only_sizes and (kind := product_kind(memory.get("last_product") or {})):
+        return kind
     return str(last_query)
 
 
@@ -133,6 +141,13 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
         return {**found, "follow_up": bool(again) or asks_the_same(state["text"])}
     except StepLimitReached:
         return {"product": None, "others": [], "query": ""}
+
+
+def _policy_question(state: AgentState, found: dict[str, Any]) -> bool:
+    """A product question that found no product but names a policy topic (payment, certificates, ...)."""
+    if found.get("product") or state["intent"] not in PRODUCT_INTENTS or state["entities"].get("skus"):
+        return False
+    return bool(topics(state["text"], state.get("language")))
 
 
 _CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})
@@ -186,6 +201,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         intent == "place_order" and not state["entities"].get("confirmed_order")
     ):
         found = await _resolve(state, ctx, memory)
+        if _policy_question(state, found) and (answer := await _knowledge_answer(state, ctx)):
+            # "¿Tienen certificado de material?" names no product but a policy the business has answered
+            facts["answer"], intent, found = answer, "faq", None
     elif intent == "faq":
         facts["answer"] = await _knowledge_answer(state, ctx)
         if not facts["answer"]:

@@ -101,13 +101,16 @@ _RULES: tuple[_Rule, ...] = (
         "order_status",
         frozenset({"faq", "greeting", "goodbye", "product_question", OUT_OF_SCOPE}),
     ),
+    # "price?" read as a discount request: asking the price is not haggling unless it says so
     _Rule(
         re.compile(
-            r"\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",
-            re.I,
+            r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|better|best|lower|reduce[ds]?|deal|off|"
+            r"günstiger|besser|mejor|rebaja)\b)"
+            r".*\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",
+            re.I | re.S,
         ),
         "price_quote",
-        frozenset({"product_question", "stock_check", "price_quote", OUT_OF_SCOPE}),
+        frozenset({"product_question", "stock_check", "price_quote", "discount_request", OUT_OF_SCOPE}),
     ),
     # "thanks. do you also sell titanium?" read as a discount request: asking what the shop sells is about
     # the catalog, unless it is about a discount, an invoice or an order.

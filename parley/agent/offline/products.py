@@ -33,7 +33,7 @@ OTHERS_LISTED = 3
 VARIANTS_LISTED = 8
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
 #: German and Spanish words for what an English catalog calls them: "Haben Sie Bohrer?" finds the drills of
-#: a shop that lists its products in English only.
+#: a shop that lists its products in English only; "coolant" is what it calls cutting fluid.
 _GLOSSARY = {
     "bohrer": "drill", "spiralbohrer": "twist drill", "fräser": "end mill", "schaftfräser": "end mill",
     "kugellager": "ball bearing", "rillenkugellager": "ball bearing", "spannzange": "collet",
@@ -47,7 +47,8 @@ _GLOSSARY = {
     "pinza": "collet", "pinzas": "collet", "tornillo": "bolt", "tornillos": "bolt", "tuerca": "nut",
     "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
     "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
-    "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid",
+    "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
+    "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid",
 }  # fmt: skip
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
@@ -153,9 +154,12 @@ def _family(product: dict[str, Any]) -> list[str]:
 
 
 def product_kind(product: dict[str, Any]) -> str:
-    """The words of the name before its first size: what "which sizes?" asks about ("Aluminium plate")."""
+    """The words of the name before its first size: what "which sizes?" asks about ("Aluminium plate").
+
+    A name that opens with its code keeps that word: "ER32 collet 16 mm" is of the kind "ER32".
+    """
     words = str(product.get("name", "")).split()
-    return " ".join(words[: _first_size(words)])
+    return " ".join(words[: max(_first_size(words), 1)])
 
 
 def _price(product: dict[str, Any]) -> Decimal:
