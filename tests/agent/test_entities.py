@@ -58,6 +58,10 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("1.4301 round bar, 3 pieces", 3),
         ("40", 40),
         ("no, make it 100", 100),
+        ("I'd like 50", 50),
+        ("perfect, I'll order 10 then", 10),
+        ("quiero 30 por favor", 30),
+        ("ok send me 50", 50),
         ("ich nehme 12 davon", 12),
         ("quiero 30 de ellos", 30),
         ("2026 prices?", None),
@@ -115,6 +119,9 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("vale, quiero pedir 50") == ["50"]
     assert search_terms("ok, dann bestelle ich 5") == ["5"]
     assert search_terms("perfecto, quiero pedir 30") == ["30"]
+    assert search_terms("great, I'll take 200") == ["200"]
+    assert search_terms("we're looking for M8 nuts") == ["m8", "nuts"]
+    assert search_terms("ok send me 50") == ["50"]
 
 
 def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> None:

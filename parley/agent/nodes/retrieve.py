@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable
 from typing import Any
 
@@ -143,6 +144,31 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
         return {"product": None, "others": [], "query": ""}
 
 
+def _code_like(quantity: int | None) -> bool:
+    """A count that could be a part's code instead: three or four digits, not round ("608", not "500")."""
+    return quantity is not None and 100 <= quantity <= 9999 and quantity % 10 != 0
+
+
+async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> AgentState:
+    """The state without its count when the count is the code of the product the message names.
+
+    "do u have 608 bearings" asks for the 608 bearing, not for 608 of them: read as a count, it was left out of
+    the search and came back as an order of 608 of something else. The count stays unless a product with the
+    number in its name or SKU is found for the message with the number kept in.
+    """
+    quantity = state["entities"].get("quantity")
+    if not _code_like(quantity) or not _names_a_product(state) or not ctx.tools.has("search_products"):
+        return state
+    entities = {key: value for key, value in state["entities"].items() if key != "quantity"}
+    try:
+        found = await resolve_product(ctx.tools, state["text"], entities, memory.get("last_product"))
+    except StepLimitReached:
+        return state
+    product = found.get("product") or {}
+    named = re.findall(r"[a-z0-9]+", f"{product.get('name', '')} {product.get('sku', '')}".lower())
+    return {**state, "entities": entities} if str(quantity) in named else state
+
+
 def _policy_question(state: AgentState, found: dict[str, Any]) -> bool:
     """A product question that found no product but names a policy topic (payment, certificates, ...)."""
     if found.get("product") or state["intent"] not in PRODUCT_INTENTS or state["entities"].get("skus"):
@@ -185,6 +211,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     intent = state["intent"]
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
+    state = await _without_code_count(state, ctx, memory)
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
     if state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
@@ -244,4 +271,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
                 memory["last_listed"] = [product.get("sku"), *(other.get("sku") for other in found["others"])]
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
-    return {"intent": intent, "facts": facts, "memory": memory, "tool_calls": list(ctx.tools.calls)}
+    return {
+        "intent": intent,
+        "entities": state["entities"],
+        "facts": facts,
+        "memory": memory,
+        "tool_calls": list(ctx.tools.calls),
+    }

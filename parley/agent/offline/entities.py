@@ -171,7 +171,7 @@ _QUANTITY = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:and|for|about|are|need|want|like|take|order|buy|und|für|kosten|kostet|nehme|brauche|bestelle|"
+        r"\b(?:and|for|about|are|need|want|like|take|order|buy|me|us|und|für|kosten|kostet|nehme|brauche|bestelle|"
         r"bestellen|kaufen|y|por|para|cuestan|cuesta|quiero|necesito|pedir|comprar)"
         r"(?:\s+ich)?\s+(\d{1,6})\s*(?:(?:then|please|pls|bitte|dann|por\s+favor|entonces)\W*)?(?:[?.!,;]|$)",
         re.IGNORECASE,
@@ -197,7 +197,8 @@ _STOP = frozenset([
     "zum", "zur", "beim", "ok", "okay", "alright", "well", "great", "dann", "gut", "vale", "bueno", "pues",
     "entonces", "take", "bestelle", "nehme", "brauche", "kaufe", "kaufen", "gerne", "hätte", "würde", "comprar",
     "compro", "pido", "necesito", "perfect", "perfekt", "perfecto", "genial", "prima", "ll", "ve", "re",
-    "looking", "look", "searching", "question", "suche", "busco", "buscando",
+    "looking", "look", "searching", "question", "suche", "busco", "buscando", "send", "give", "u", "schickt",
+    "schicken", "senden", "mándenme", "envíen",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
     *(verb for verbs in _SELLING.values() for verb in verbs),

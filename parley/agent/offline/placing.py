@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.agent.offline.entities import AFFIRMATION
 from parley.agent.offline.planner import Plan, also_part, available_stock, part, quote_plan
 from parley.agent.offline.products import QuoteLine
 from parley.agent.offline.templates import counted_unit, money
@@ -115,4 +116,8 @@ async def placing_plan(
     if confirmed:
         note = f"Placed by the assistant in conversation {conversation_id}, confirmed by the customer."
         return await _place(confirmed, tools, customer_id, state.get("language") or "en", note)
+    if AFFIRMATION.search(state.get("text", "")):
+        # "yes please" with no proposal open confirms nothing, and names no product or count of its own: a
+        # count remembered from earlier in the conversation must not become an order
+        return Plan(parts=[part("clarify")])
     return await _propose(state, tools, customer_id)
