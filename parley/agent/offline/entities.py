@@ -44,6 +44,7 @@ _PRODUCT_FORMS = (
     "blech", "stangen", "stange", "rollen", "rolle", "placas", "placa", "barras", "barra", "rollos", "rollo",
     "bolts", "nuts", "drills", "bearings", "collets", "screws", "washers", "fräser", "bohrer", "kugellager",
     "spannzangen", "schrauben", "muttern", "fresas", "brocas", "rodamientos", "pinzas", "tornillos", "tuercas",
+    "vices", "vises", "mills", "taps", "inserts", "holders", "schraubstöcke", "mordazas",
 )  # fmt: skip
 _UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PACKAGING))})"
 """What a count is counted in: "5 pieces", "12 boxes"."""

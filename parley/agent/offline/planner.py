@@ -31,8 +31,8 @@ _PRICE_WORDS = re.compile(
     r"\b(cost|costs|price|prices|quote|how much|kostet|kosten|preis|cuesta|precio|cuánto)\b", re.I
 )
 _STOCK_WORDS = re.compile(
-    r"\b(have|stock|available|in stock|lager|haben|tienen|hay|disponible|disponibles|vorrätig|verfügbar|"
-    r"lieferbar|existencias|quedan)\b",
+    r"\b(have|stock|available|in stock|how many|lager|haben|habt|wie viele|tienen|hay|disponible|disponibles|"
+    r"vorrätig|verfügbar|lieferbar|existencias|quedan|cuántos|cuántas)\b",
     re.I,
 )
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
