@@ -46,7 +46,9 @@ _CATALOG = frozenset({"product_question", "price_quote", "stock_check"})
 #: What a reply to "which product, and how many?" may be taken for: it goes on with the order instead.
 _ORDER_ANSWERS = frozenset({*_CATALOG, "out_of_scope", "greeting", "goodbye"})
 #: What "which one is cheaper?" is taken for when it asks for prices.
-_PRICE_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question", "faq"})
+_PRICE_LOOKALIKES = frozenset(
+    {"out_of_scope", "discount_request", "invoice_question", "faq", "human_handoff", "complaint", "greeting"}
+)
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
 #: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
