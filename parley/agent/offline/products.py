@@ -93,8 +93,18 @@ def _is_code(term: str) -> bool:
     return len(term) >= 3 and any(c.isdigit() for c in term)
 
 
+_PACKED_BY = re.compile(
+    r"\b(?:(?:box|pack|bag|set|roll|carton|can)\s+of\s+\d+|"
+    r"\d+\s+(?:pieces|pcs|units)\s+(?:per|a|each)\s+(?:box|pack|bag|set|roll|carton))\b",
+    re.IGNORECASE,
+)
+"""How many a package holds ("box of 50", "50 pieces per box"): no size of the product. "the 50 mm one" of the M12 bolts is not the
+M5 bolt that comes in boxes of 50."""
+
+
 def _named(product: dict[str, Any]) -> set[str]:
-    return _words(f"{product.get('name', '')} {product.get('sku', '')} {product.get('category', '')}")
+    name = _PACKED_BY.sub(" ", str(product.get("name", "")))
+    return _words(f"{name} {product.get('sku', '')} {product.get('category', '')}")
 
 
 def _score(product: dict[str, Any], terms: list[str]) -> int:
@@ -120,7 +130,8 @@ def _ranked(
     6205. ``named`` holds each candidate's name words, computed once per look-up.
     """
     described = [
-        _words(item.get("description") or "") - words for item, words in zip(pool, named, strict=True)
+        _words(_PACKED_BY.sub(" ", item.get("description") or "")) - words
+        for item, words in zip(pool, named, strict=True)
     ]
     weight = {t: 1.0 + math.log((len(pool) + 1) / (1 + sum(t in words for words in named))) for t in terms}
 
@@ -246,6 +257,10 @@ async def resolve_product(
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
     candidates = list(pool.values())
+    if memory_product and asked and all(t.isdigit() for t in asked):
+        # "the 50 mm one" of the M12 bolts: a size of the kind just discussed, not a 50 mm round bar
+        kind = _words(product_kind(memory_product))
+        candidates = [item for item in candidates if kind <= _named(item)]
     named = [_named(item) for item in candidates]
     ranked = _ranked(candidates, named, terms, asked)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
