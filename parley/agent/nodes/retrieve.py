@@ -191,7 +191,7 @@ async def _categories(ctx: AgentContext) -> list[str]:
     return [item["name"] for item in items]
 
 
-_LISTING = frozenset({"price_quote", "place_order"})
+_LISTING = frozenset({"price_quote", "place_order", "stock_check"})
 """The intents whose message may list several products, each with its own count."""
 
 

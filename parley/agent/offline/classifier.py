@@ -74,6 +74,17 @@ _RULES: tuple[_Rule, ...] = (
         "human_handoff",
         frozenset({"human_handoff", *_NOT_A_QUESTION}),
     ),
+    # Nor may it change an order once placed
+    _Rule(
+        re.compile(
+            r"\b(?:change|modify|amend|edit|alter)\s+(?:my|our|the|this)\s+(?:\w+\s+)?order\b|"
+            r"\b(?:bestellung|auftrag)\s+(?:\w+\s+)?ändern\b|\bändern\s+(?:sie\s+)?(?:meine|unsere|die)\s+bestellung\b|"
+            r"\b(?:cambiar|modificar)\s+(?:mi|el|nuestro)\s+pedido\b",
+            re.I,
+        ),
+        "human_handoff",
+        frozenset({"human_handoff", *_NOT_A_QUESTION, "faq"}),
+    ),
     _Rule(
         re.compile(r"\b(refund|money back|rückerstattung|geld zurück|reembolso|devuelvan el dinero)\b", re.I),
         "complaint",

@@ -39,6 +39,7 @@ _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of
 #: Asking for the prices as a document: "could you send me a quote for that?", "ein Angebot", "un presupuesto".
 _WRITTEN_QUOTE = re.compile(
     r"\b(quotation|formal\s+quote|written\s+quote|send\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+)?quote|"
+    r"(?:want|need|like|get|request|prepare|make)\s+(?:me\s+|us\s+)?(?:a|an)\s+quote|"
     r"angebot|presupuesto|cotización|cotizacion)\b",
     re.I,
 )
@@ -132,6 +133,29 @@ async def _price_parts(
     return [part("list_price", **values)], {"list_price": product["price"]}
 
 
+async def _stock_lines_plan(lines: list[dict[str, Any]], tools: ToolBox, language: str) -> Plan:
+    """The stock of each product the customer listed with a count, with a note where it falls short."""
+    parts = []
+    for line in lines:
+        product = line["product"]
+        if not product:
+            parts.append(part("product_not_found", query=line["query"]))
+            continue
+        available = await available_stock(tools, product)
+        if available is None:
+            continue
+        if available <= 0:
+            parts.append(part("out_of_stock_line", name=product["name"], sku=product["sku"]))
+            continue
+        unit = counted_unit(available, product.get("unit", "pcs"), language)
+        parts.append(
+            part("stock_line", name=product["name"], sku=product["sku"], available=available, unit=unit)
+        )
+        if line["quantity"] > available:
+            parts.append(part("short_stock", available=available, unit=unit, quantity=line["quantity"]))
+    return Plan(parts=parts or [part("need_product")])
+
+
 async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: Any, language: str) -> Plan:
     """One priced line per product found, the totals, and what was not found, named as the customer wrote it."""
     found = [line for line in lines if line["product"]]
@@ -177,6 +201,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return Plan(
             parts=[part("catalog", categories=listed(names, language)) if names else part("need_product")]
         )
+    if facts.get("lines") and state["intent"] == "stock_check":
+        return await _stock_lines_plan(facts["lines"], tools, language)
     if facts.get("lines"):
         return await quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
