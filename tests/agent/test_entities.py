@@ -188,6 +188,15 @@ def test_a_question_where_or_when_ones_own_order_is(text: str, own_order: bool) 
     assert bool(ABOUT_OWN_ORDER.search(text)) is own_order
 
 
+def test_several_counts_and_nothing_else_are_counts_not_sizes() -> None:
+    assert extract_entities("how much for 10 and 20?")["counts"] == [10, 20]
+    assert extract_entities("Was kosten 10 und 20 Stück?")["counts"] == [10, 20]
+    assert extract_entities("1,000 and 2,000 pcs?")["counts"] == [1000, 2000]
+    assert "counts" not in extract_entities("6, 8 and 12 mm?")
+    assert "counts" not in extract_entities("price for 3 AL-6061-10-500x500 and 10 ER32-06")
+    assert "counts" not in extract_entities("and for 25?")
+
+
 def test_thanks_without_a_yes_closes_rather_than_accepts() -> None:
     assert thanks_only("ok, thanks") and thanks_only("vale, gracias") and thanks_only("okay danke")
     assert not thanks_only("yes please, thanks") and not thanks_only("sí, gracias") and not thanks_only("ok")

@@ -127,6 +127,9 @@ def _listed(state: AgentState, memory: dict[str, Any]) -> str | None:
 
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
     text, last = state["text"], memory.get("last_product")
+    if state["entities"].get("counts"):
+        # "how much for 10 and 20?" names only counts: the product just discussed (if any), not the 10 mm one
+        text = ""
     if again := _among_last(state, memory):
         text, last = again, None
     try:

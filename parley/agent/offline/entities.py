@@ -285,6 +285,18 @@ def asks_the_same(text: str) -> bool:
     return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
 
 
+_BARE_NUMBER = re.compile(r"(?<![\w.,-])\d{1,6}(?![\w.,-]\d)")
+_SIZE_UNIT = re.compile(r"\d\s*(?:mm|cm|m|in|inch|zoll)\b|\b(?:mm|cm|inch|zoll)\b", re.IGNORECASE)
+
+
+def _counts_only(text: str) -> list[int]:
+    """Two or more counts and nothing else to search for: "how much for 10 and 20?" prices both."""
+    numbers = _BARE_NUMBER.findall(_ungrouped(text))
+    if len(numbers) < 2 or _SIZE_UNIT.search(text) or not all(t.isdigit() for t in search_terms(text)):
+        return []
+    return list(dict.fromkeys(int(n) for n in numbers))
+
+
 def extract_entities(text: str) -> dict[str, Any]:
     """Everything a pattern recognises in one message (keys only for what was found)."""
     found: dict[str, Any] = {}
@@ -316,6 +328,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["variants"] = True
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
+    if counts := _counts_only(text):
+        found["counts"] = counts
     if _CATALOG.fullmatch(" ".join(re.sub(r"[¿?¡!.,;:]+", " ", text).split())):
         found["catalog"] = True
     return found

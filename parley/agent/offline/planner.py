@@ -240,8 +240,10 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
     if wants_stock or quantity is not None:
         parts += await _stock_parts(tools, product, quantity, language, facts.get("others") or [])
     if wants_price:
-        price_parts, extra = await _price_parts(tools, product, quantity, customer_id, language)
-        parts += price_parts
+        # "how much for 10 and 20?": a price for each count
+        for count in state["entities"].get("counts") or [quantity]:
+            price_parts, extra = await _price_parts(tools, product, count, customer_id, language)
+            parts += price_parts
     return Plan(parts=parts, facts=extra)
 
 

@@ -291,17 +291,43 @@ class QuoteLine(dict[str, Any]):
     """A product named with its own count: ``product`` (None: not found), ``quantity``, ``query``."""
 
 
+def _each_size(
+    segments: list[str], segment: str, entities: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The one count for each size listed after the product ("5 collets ER32, 8mm and 10mm"), a line each.
+
+    Only when every part after the counted one is a bare size ("8", which alone would read as a count);
+    otherwise none.
+    """
+    after = segments[segments.index(segment) + 1 :]
+    sizes = [search_terms(part) for part in after]
+    if not sizes or not all(terms and all(t.isdigit() for t in terms) for terms in sizes):
+        return []
+    quantity = str(entities["quantity"])
+    words = [t for t in search_terms(segment) if t != quantity]
+    kind = [t for t in words if not t.isdigit()]
+    if not kind:
+        return []
+    own = [words] if len(kind) < len(words) else []
+    return [(" ".join(terms), entities) for terms in [*own, *([*kind, *size] for size in sizes)]]
+
+
 async def resolve_lines(tools: ToolBox, text: str) -> list[QuoteLine]:
     """Each part of the message that names a count and a product ("3 plates 6061 10 mm and 10 ER32-06").
 
     Empty unless at least two parts carry a count of their own: one count belongs to the one product.
     """
+    segments = _SEGMENTS.split(text)
     counted = []
-    for segment in _SEGMENTS.split(text):
+    for segment in segments:
         entities = extract_entities(segment)
         if entities.get("quantity") is not None:
             counted.append((segment, entities))
-    if len(counted) < 2:
+    if counted:
+        counted = _each_size(segments, *counted[0]) or counted
+    named = [e for part, e in counted if e.get("skus") or set(search_terms(part)) - {str(e["quantity"])}]
+    if len(counted) < 2 or len(named) < len(counted):
+        # "how much for 10 and 20?" counts the product just discussed twice: no list of products
         return []
     lines = []
     for segment, entities in counted:
