@@ -70,6 +70,11 @@ FOREIGN_MATCH_MIN_SIMILARITY = 0.8
 """The same for :meth:`KnowledgeIndex.faq_match`, which takes a question for an FAQ instead of its intent:
 "Wann kommt meine Bestellung?" met the German delivery FAQ at 0.72 and is an order question."""
 
+TOPIC_CANDIDATES = 5
+"""How many texts a question that names a policy topic looks through for one about it; an FAQ whose question
+names the topic answers it however far in meaning (the topic is the evidence): "Wie lange habt ihr heute offen?" is closest to the German warranty and delivery
+FAQs ("Wie lange ...?"), and the hours FAQ "Wann haben Sie geöffnet?" comes third at 0.43."""
+
 #: The entity types whose events change what the index holds.
 _KINDS = {"product": DocumentKind.PRODUCT, "article": DocumentKind.ARTICLE, "faq": DocumentKind.FAQ}
 
@@ -195,38 +200,40 @@ class KnowledgeIndex:
         person, not a wrong article. A German or Spanish question looks among the business's texts in its
         ``language`` first, which must be close in meaning (``FOREIGN_ANSWER_MIN_SIMILARITY``), then among
         the English ones as any question does. When it names a policy topic (:mod:`parley.knowledge.glossary`),
-        only a text about that topic answers it, and the English ones are searched by the topic's words.
+        only a text about that topic answers it, the closest of the first ``TOPIC_CANDIDATES`` however far in
+        meaning, and the English ones are searched by the topic's words.
         """
         asked = _policy_topics(question, language)
         for languages, floor in _passes(language, FOREIGN_ANSWER_MIN_SIMILARITY):
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
             )
+            # A question about a topic takes the best text about it among the first few
+            limit = TOPIC_CANDIDATES if asked else 1
             if asked and languages == ("en",):
                 results = await self.search(
-                    english_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=1
+                    english_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=limit
                 )
             else:
-                results = await self.search(question, filters=filters, query_vector=query_vector, limit=1)
-            if not results.hits:
-                continue
-            hit = results.hits[0]
-            dense = hit.scores.get("dense", 1.0)
-            if floor is not None and dense < floor:
-                continue
-            if floor is None and dense < ANSWER_MIN_SIMILARITY and hit.scores.get("keyword", 0.0) <= 0.0:
-                continue
-            answer = hit.text
-            if hit.kind is DocumentKind.FAQ:
-                faq = await self._faq(tenant_id, hit.document_id)
-                if faq is None:
-                    return None
-                about, answer = _faq_topics(faq), faq.answer
-            else:
-                about = topics(hit.text, languages[0] if languages else None)
-            if asked and not asked & about:
-                continue
-            return answer
+                results = await self.search(question, filters=filters, query_vector=query_vector, limit=limit)
+            for hit in results.hits:
+                dense = hit.scores.get("dense", 1.0)
+                far = (floor is not None and dense < floor) or (
+                    floor is None and dense < ANSWER_MIN_SIMILARITY and hit.scores.get("keyword", 0.0) <= 0.0
+                )
+                if far and not (asked and hit.kind is DocumentKind.FAQ):
+                    continue
+                answer = hit.text
+                if hit.kind is DocumentKind.FAQ:
+                    faq = await self._faq(tenant_id, hit.document_id)
+                    if faq is None:
+                        return None
+                    about, answer = _faq_topics(faq, asked_only=far), faq.answer
+                else:
+                    about = topics(hit.text, languages[0] if languages else None)
+                if asked and not asked & about:
+                    continue
+                return answer
         return None
 
     async def faq_match(
@@ -380,9 +387,14 @@ def _policy_topics(question: str, language: str | None) -> frozenset[str]:
     return frozenset() if language in (None, "en") else topics(question, language)
 
 
-def _faq_topics(faq: Faq) -> frozenset[str]:
-    """The policy topics of an FAQ, from its question, its variants and its answer."""
-    return topics(" ".join([faq.question, *faq.variants, faq.answer]), faq.language)
+def _faq_topics(faq: Faq, *, asked_only: bool = False) -> frozenset[str]:
+    """The policy topics of an FAQ, from its question, its variants and (unless ``asked_only``) its answer.
+
+    A text far in meaning from the question is taken on the strength of its topic alone, and then only the
+    topic of what it asks counts: the German warranty FAQ's answer mentions "Schneiden" (cutting edges).
+    """
+    texts = [faq.question, *faq.variants] if asked_only else [faq.question, *faq.variants, faq.answer]
+    return topics(" ".join(texts), faq.language)
 
 
 def _passes(language: str | None, foreign_floor: float) -> list[tuple[tuple[str, ...], float | None]]:
