@@ -63,6 +63,11 @@ _TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
         "de": ("abholen", "abholung", "selbstabholung"),
         "es": ("recoger",),
     },
+    "vat": {
+        "en": ("vat", "tax", "taxes"),
+        "de": ("mwst", "mehrwertsteuer", "umsatzsteuer", "ust"),
+        "es": ("iva", "impuesto", "impuestos"),
+    },
     "minimum_order": {
         "en": ("minimum",),
         "de": ("mindestbestellwert", "mindestbestellmenge"),

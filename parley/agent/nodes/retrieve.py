@@ -232,9 +232,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         intent == "place_order" and not state["entities"].get("confirmed_order")
     ):
         found = await _resolve(state, ctx, memory)
-        if _policy_question(state, found) and (answer := await _knowledge_answer(state, ctx)):
-            # "¿Tienen certificado de material?" names no product but a policy the business has answered
-            facts["answer"], intent, found = answer, "faq", None
+        if _policy_question(state, found):
+            # "¿Tienen certificado de material?" names no product but a policy: the business's answer, or a
+            # person ("is the price including VAT?" has no product to be not found)
+            facts["answer"], intent, found = await _knowledge_answer(state, ctx), "faq", None
     elif intent == "faq":
         facts["answer"] = await _knowledge_answer(state, ctx)
         if not facts["answer"]:

@@ -128,7 +128,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|invoice|rechnung|factura|order|bestellung|"
-            r"pedido)\b).*\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|"
+            r"pedido|offers?|deals?|promotions?|sales?|angebote|aktionen|ofertas|promociones|rebajas)\b)"
+            r".*\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|"
             r"habt\s+ihr|führt\s+ihr|verkauft\s+ihr|tienen|venden)\b",
             re.I | re.S,
         ),

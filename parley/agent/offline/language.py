@@ -72,6 +72,10 @@ _MARKERS = {
             "bei",
             "wir",
             "auch",
+            "sind",
+            "preise",
+            "inkl",
+            "mwst",
         ]
     ),
     "es": set(
@@ -127,6 +131,8 @@ _MARKERS = {
             "venden",
             "vende",
             "vendéis",
+            "iva",
+            "precios",
         ]
     ),
 }
