@@ -22,7 +22,7 @@ from parley.agent.offline.entities import (
     thanks_only,
 )
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.planner import asks_price_or_stock
+from parley.agent.offline.planner import asks_for_quotation, asks_price_or_stock
 from parley.agent.offline.products import (
     names_a_category,
     names_a_kind_in_translation,
@@ -176,6 +176,9 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "the bearings" after "We sell ..., Bearings and ... What are you looking for?" (read as a
             # complaint), or "drills" (read as out of scope): the catalog is searched for it
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+    if intent == "place_order" and asks_for_quotation(text) and not proposal:
+        # "we need 10x ... - can you send me an offer?": a quotation first, not an order
+        intent = "price_quote"
     if order_question and intent in _ORDER_ANSWERS and (entities.get("skus") or entities.get("quantity")):
         # The part or the count the agent has just asked for, to go on with the order
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)

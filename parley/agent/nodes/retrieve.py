@@ -180,6 +180,15 @@ def _policy_question(state: AgentState, found: dict[str, Any]) -> bool:
     return bool(topics(state["text"], state.get("language")))
 
 
+_SECOND_QUESTIONS = frozenset({"delivery", "payment", "returns", "warranty", "certificate", "vat"})
+"""The policy topics a product question may ask about as well, answered after the product. Not cutting,
+hours or contact: "end mills to cut aluminium" or "open-end" name them without asking."""
+
+
+def _asks_a_policy_too(state: AgentState) -> bool:
+    return bool(topics(state["text"], state.get("language")) & _SECOND_QUESTIONS)
+
+
 _CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})
 """The intents "what do you sell?" may be read as; the catalog's categories answer it."""
 
@@ -257,6 +266,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             elif named.get("query") and ASKS_WHAT_IS_SOLD.search(state["text"]):
                 # "Do you sell titanium?": the catalog's answer is that it has none, said as for any product
                 found, intent = named, "product_question"
+    if found and found["product"] and intent in PRODUCT_INTENTS and _asks_a_policy_too(state):
+        # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered
+        facts["answer"] = await _knowledge_answer(state, ctx)
     if found is not None:
         facts.update(
             product=found["product"],

@@ -17,6 +17,7 @@ __all__ = [
     "PRODUCT_INTENTS",
     "Plan",
     "also_part",
+    "asks_for_quotation",
     "asks_price_or_stock",
     "available_stock",
     "part",
@@ -38,11 +39,16 @@ _STOCK_WORDS = re.compile(
 _SIMPLE = {"greeting": "greeting", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
 #: Asking for the prices as a document: "could you send me a quote for that?", "ein Angebot", "un presupuesto".
 _WRITTEN_QUOTE = re.compile(
-    r"\b(quotation|formal\s+quote|written\s+quote|send\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+)?quote|"
-    r"(?:want|need|like|get|request|prepare|make)\s+(?:me\s+|us\s+)?(?:a|an)\s+quote|"
+    r"\b(quotation|formal\s+quote|written\s+quote|send\s+(?:me\s+|us\s+)?(?:a\s+|an\s+|the\s+)?(?:quote|offer)|"
+    r"(?:want|need|like|get|request|prepare|make)\s+(?:me\s+|us\s+)?(?:a|an)\s+(?:quote|offer)|"
     r"angebot|presupuesto|cotización|cotizacion)\b",
     re.I,
 )
+
+
+def asks_for_quotation(text: str) -> bool:
+    """Whether the customer asks for the prices as a document ("can you send me an offer?")."""
+    return bool(_WRITTEN_QUOTE.search(text))
 
 
 def asks_price_or_stock(text: str) -> str | None:
@@ -280,8 +286,11 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
         return Plan(parts=[part(_SIMPLE[intent])])
     if intent in PRODUCT_INTENTS:
         plan = await _product_plan(state, tools, customer_id)
-        if intent == "price_quote" and _WRITTEN_QUOTE.search(state["text"]):
-            return await _written_quotation(plan, tools, customer_id)
+        if intent == "price_quote" and asks_for_quotation(state["text"]):
+            plan = await _written_quotation(plan, tools, customer_id)
+        if answer := state.get("facts", {}).get("answer"):
+            # A policy asked about in the same message ("... and can you deliver them to France?")
+            plan = Plan({**plan, "parts": [*plan.get("parts", []), part("faq_answer", answer=answer)]})
         return plan
     if intent == "faq":
         answer = state.get("facts", {}).get("answer")

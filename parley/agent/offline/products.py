@@ -119,7 +119,11 @@ def _natural(name: str) -> list[Any]:
 
 
 def _ranked(
-    pool: list[dict[str, Any]], named: list[set[str]], terms: list[str], asked: list[str]
+    pool: list[dict[str, Any]],
+    named: list[set[str]],
+    terms: list[str],
+    asked: list[str],
+    purpose: frozenset[str] = frozenset(),
 ) -> list[tuple[tuple[float, float], int, dict[str, Any]]]:
     """The candidates best first, each with its rank and how many words it matched.
 
@@ -127,13 +131,16 @@ def _ranked(
     than one of the forty stainless parts; a word found only in the description counts half ("steel" in
     "cobalt high speed steel twist drill") and counts as matched. The customer's own words rank first and
     the remembered product's words only break ties: "do you have 6205 bearings?" after the 608 bearing is a
-    6205. ``named`` holds each candidate's name words, computed once per look-up.
+    6205. Words naming what the product is for weigh half ("end mills to cut aluminium" are end mills).
+    ``named`` holds each candidate's name words, computed once per look-up.
     """
     described = [
         _words(_PACKED_BY.sub(" ", item.get("description") or "")) - words
         for item, words in zip(pool, named, strict=True)
     ]
     weight = {t: 1.0 + math.log((len(pool) + 1) / (1 + sum(t in words for words in named))) for t in terms}
+    for t in purpose & weight.keys():
+        weight[t] /= 2
 
     def rank(words: set[str], more: set[str], of: list[str]) -> float:
         return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if t in more)
@@ -206,6 +213,11 @@ class _Plan:
     asked: list[str]
     searched: list[str]
     query: str
+    purpose: frozenset[str] = frozenset()
+
+
+_PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IGNORECASE)
+"""What the product is for: "end mills to cut aluminium" are end mills, not aluminium plate."""
 
 
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
@@ -222,7 +234,9 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
     if terms and among_its_kind:
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
         searched = [*searched, *_family(memory_product)]
-    return _Plan(terms, asked, searched, query)
+    used_for = _PURPOSE.split(text, maxsplit=1)
+    purpose = frozenset(_term(w) for w in search_terms(used_for[1])) if len(used_for) > 1 else frozenset()
+    return _Plan(terms, asked, searched, query, purpose - {_term(w) for w in search_terms(used_for[0])})
 
 
 def prefetch_product(
@@ -262,7 +276,7 @@ async def resolve_product(
         kind = _words(product_kind(memory_product))
         candidates = [item for item in candidates if kind <= _named(item)]
     named = [_named(item) for item in candidates]
-    ranked = _ranked(candidates, named, terms, asked)
+    ranked = _ranked(candidates, named, terms, asked, plan.purpose)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
     # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
     # that matched: "Haben Sie Kugellager 6204?" is the 6204 bearing.
