@@ -72,8 +72,9 @@ FOREIGN_MATCH_MIN_SIMILARITY = 0.8
 
 TOPIC_CANDIDATES = 5
 """How many texts a question that names a policy topic looks through for one about it; an FAQ whose question
-names the topic answers it however far in meaning (the topic is the evidence): "Wie lange habt ihr heute offen?" is closest to the German warranty and delivery
-FAQs ("Wie lange ...?"), and the hours FAQ "Wann haben Sie geöffnet?" comes third at 0.43."""
+names the topic answers it however far in meaning (the topic is the evidence): "Wie lange habt ihr heute
+offen?" is closest to the German warranty and delivery FAQs ("Wie lange ...?"), and the hours FAQ "Wann haben
+Sie geöffnet?" comes third at 0.43."""
 
 #: The entity types whose events change what the index holds.
 _KINDS = {"product": DocumentKind.PRODUCT, "article": DocumentKind.ARTICLE, "faq": DocumentKind.FAQ}

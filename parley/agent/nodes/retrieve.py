@@ -156,8 +156,9 @@ async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict
     """The state without its count when the count is the code of the product the message names.
 
     "do u have 608 bearings" asks for the 608 bearing, not for 608 of them: read as a count, it was left out of
-    the search and came back as an order of 608 of something else; "and 6204?" after it is the 6204 bearing. The count stays unless a product with the
-    number in its name or SKU is found for the message with the number kept in.
+    the search and came back as an order of 608 of something else; "and 6204?" after it is the 6204 bearing.
+    The count stays unless a product with the number in its name or SKU is found for the message with the
+    number kept in.
     """
     quantity = state["entities"].get("quantity")
     names = _names_a_product(state) or bool(memory.get("last_product") and asks_the_same(state["text"]))

@@ -78,7 +78,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule(
         re.compile(
             r"\b(?:change|modify|amend|edit|alter)\s+(?:my|our|the|this)\s+(?:\w+\s+)?order\b|"
-            r"\b(?:bestellung|auftrag)\s+(?:\w+\s+)?ändern\b|\bändern\s+(?:sie\s+)?(?:meine|unsere|die)\s+bestellung\b|"
+            r"\b(?:bestellung|auftrag)\s+(?:\w+\s+)?ändern\b|"
+            r"\bändern\s+(?:sie\s+)?(?:meine|unsere|die)\s+bestellung\b|"
             r"\b(?:cambiar|modificar)\s+(?:mi|el|nuestro)\s+pedido\b",
             re.I,
         ),

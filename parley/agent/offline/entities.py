@@ -120,11 +120,13 @@ _CATALOG_QUESTIONS = (
     r"(?:\s+(?:so|alles|denn))*(?:\s+an)?(?:\s+im\s+(?:sortiment|angebot|shop))?",
     r"was\s+gibt\s+es\s+(?:bei\s+(?:euch|ihnen)|im\s+(?:shop|sortiment))",
     r"qu[ée]\s+(?:(?:tipo\s+de\s+)?(?:productos|art[íi]culos|cosas)\s+)?"
-    r"(?:venden|vende|vend[ée]is|tienen|ten[ée]is|ofrecen|manejan)(?:\s+ustedes)?|qu[ée]\s+(?:productos|art[íi]culos)\s+hay",
+    r"(?:venden|vende|vend[ée]is|tienen|ten[ée]is|ofrecen|manejan)(?:\s+ustedes)?",
+    r"qu[ée]\s+(?:productos|art[íi]culos)\s+hay",
 )
 _CATALOG = re.compile(rf"{_GREETING_LEAD}(?:{'|'.join(_CATALOG_QUESTIONS)})", re.IGNORECASE)
 """A whole message asking what the shop sells at all ("hello, what do you sell?", "Was verkauft ihr?"): the
-catalog's categories answer it. "what sizes do you have?" or "what bearings do you sell?" ask about products."""
+catalog's categories answer it. "what sizes do you have?" or "what bearings do you sell?" ask about
+products."""
 ABOUT_OWN_ORDER = re.compile(
     r"\b(?:where|when|status|arrive[ds]?|track(?:ing)?|shipped|dispatched|wo|wann|wie\s+weit|angekommen|"
     r"dónde|donde|cuándo|cuando|estado|llega|llegó|llegado)\b"

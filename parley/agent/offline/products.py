@@ -98,8 +98,8 @@ _PACKED_BY = re.compile(
     r"\d+\s+(?:pieces|pcs|units)\s+(?:per|a|each)\s+(?:box|pack|bag|set|roll|carton))\b",
     re.IGNORECASE,
 )
-"""How many a package holds ("box of 50", "50 pieces per box"): no size of the product. "the 50 mm one" of the M12 bolts is not the
-M5 bolt that comes in boxes of 50."""
+"""How many a package holds ("box of 50", "50 pieces per box"): no size of the product. "the 50 mm one" of
+the M12 bolts is not the M5 bolt that comes in boxes of 50."""
 
 
 def _named(product: dict[str, Any]) -> set[str]:
