@@ -153,6 +153,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
             catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)
             intent, confidence = catalog or "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent == "out_of_scope"
+            and asks_the_same(text)
+            and memory.get("last_product")
+            and search_terms(text)
+        ):
+            # "what about 1000x500?" after a plate asks the same of that size
+            last = memory.get("last_intent")
+            intent = last if last in _CATALOG else "product_question"
+            confidence = max(confidence, THRESHOLD_CONFIDENCE)
         elif intent == "out_of_scope" and _product_follow_up(text, entities, memory):
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
