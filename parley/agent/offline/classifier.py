@@ -79,6 +79,7 @@ _RULES: tuple[_Rule, ...] = (
         re.compile(
             r"\b(?:change|modify|amend|edit|alter)\s+(?:my|our|the|this)\s+(?:\w+\s+)?order\b|"
             r"\badd\b[^.?!]{0,40}\bto\s+(?:my|our)\s+(?:last\s+|existing\s+|current\s+)?order\b|"
+            r"\b(?:zur|zu\s+meiner|zu\s+unserer)\s+bestellung\s+hinzu|\b(?:añad|agreg)\w*\b[^.?!]{0,40}\ba\s+mi\s+pedido\b|"
             r"\b(?:bestellung|auftrag)\s+(?:\w+\s+)?ändern\b|"
             r"\bändern\s+(?:sie\s+)?(?:meine|unsere|die)\s+bestellung\b|"
             r"\b(?:cambiar|modificar)\s+(?:mi|el|nuestro)\s+pedido\b",

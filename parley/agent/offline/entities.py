@@ -154,6 +154,10 @@ _QUANTITY = (
     # Before a product word, a number of four digits or more is an alloy or a part code ("6061 plates",
     # "6205 bearings") unless it is round ("1000 bolts"); the end of a part number is not a count either.
     re.compile(rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s*{_FORMS}\b", re.IGNORECASE),
+    # "¿cuál es el precio de 20?", "price of 20?": after a price word, a count ("¿y de 8?" stays a size)
+    re.compile(
+        r"\b(?:precio|price|preis)\s+(?:de|of|für|for|von)\s+(\d{1,6})\s*(?:[?.!,;]|$)", re.IGNORECASE
+    ),
     # A count on its own, as the answer to "how many?", or "make it 100"
     re.compile(r"^\W*(\d{1,6})\W*$"),
     re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
@@ -201,7 +205,7 @@ _STOP = frozenset([
     "entonces", "take", "bestelle", "nehme", "brauche", "kaufe", "kaufen", "gerne", "hätte", "würde", "comprar",
     "compro", "pido", "necesito", "perfect", "perfekt", "perfecto", "genial", "prima", "ll", "ve", "re",
     "looking", "look", "searching", "question", "suche", "busco", "buscando", "actually", "rather", "sorry",
-    "oh", "eigentlich", "lieber", "doch", "mejor", "perdón", "send", "give", "u", "schickt",
+    "oh", "eigentlich", "lieber", "doch", "mejor", "perdón", "preis", "preise", "send", "give", "u", "schickt",
     "schicken", "senden", "mándenme", "envíen", "können", "könnten", "mir", "uns", "angebot", "quotation",
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
     "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas",
