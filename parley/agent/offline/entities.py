@@ -110,7 +110,7 @@ _GREETING_LEAD = (
 _CATALOG_QUESTIONS = (
     r"what\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?(?:products?\s+|items?\s+|things?\s+|goods\s+|stuff\s+)?"
     r"(?:else\s+)?(?:do|can)\s+(?:you|u)\s+(?:guys\s+)?(?:sell|offer|have|carry|stock|supply)"
-    r"(?:\s+(?:here|online|in\s+(?:your\s+)?(?:shop|store|catalog(?:ue)?|range)))?",
+    r"(?:\s+(?:here|online|in\s+stock|in\s+(?:your\s+)?(?:shop|store|catalog(?:ue)?|range)))?",
     r"what(?:'s|\s+is)\s+(?:in\s+)?your\s+(?:catalog(?:ue)?|range|product\s+range|assortment)",
     r"what\s+are\s+your\s+products|(?:show|send)\s+me\s+your\s+(?:products|catalog(?:ue)?|range)",
     r"what\s+can\s+i\s+(?:buy|order|get)\s+(?:here|from\s+you)",
@@ -205,7 +205,8 @@ _STOP = frozenset([
     "entonces", "take", "bestelle", "nehme", "brauche", "kaufe", "kaufen", "gerne", "hätte", "würde", "comprar",
     "compro", "pido", "necesito", "perfect", "perfekt", "perfecto", "genial", "prima", "ll", "ve", "re",
     "looking", "look", "searching", "question", "suche", "busco", "buscando", "actually", "rather", "sorry",
-    "oh", "eigentlich", "lieber", "doch", "mejor", "perdón", "preis", "preise", "send", "give", "u", "schickt",
+    "oh", "eigentlich", "lieber", "doch", "mejor", "perdón", "preis", "preise", "show", "zeigen", "zeig",
+    "muéstreme", "muestre", "enséñeme", "send", "give", "u", "schickt",
     "schicken", "senden", "mándenme", "envíen", "können", "könnten", "mir", "uns", "angebot", "quotation",
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
     "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas",

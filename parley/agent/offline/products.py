@@ -33,7 +33,7 @@ OTHERS_LISTED = 3
 VARIANTS_LISTED = 8
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
 #: German and Spanish words for what an English catalog calls them: "Haben Sie Bohrer?" finds the drills of
-#: a shop that lists its products in English only; "coolant" is what it calls cutting fluid.
+#: a shop that lists its products in English only; "coolant" is what it calls cutting fluid, "screws" bolts.
 _GLOSSARY = {
     "bohrer": "drill", "spiralbohrer": "twist drill", "fräser": "end mill", "schaftfräser": "end mill",
     "kugellager": "ball bearing", "rillenkugellager": "ball bearing", "spannzange": "collet",
@@ -48,7 +48,7 @@ _GLOSSARY = {
     "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
     "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
     "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
-    "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid",
+    "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
 }  # fmt: skip
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
