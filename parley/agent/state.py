@@ -23,15 +23,16 @@ class Memory(TypedDict, total=False):
     last_order: str
     proposed_order: dict[str, Any]
     order_question: bool
+    order_count: int
     offered_person: bool
     low_confidence_streak: int
     language: str
     turns: int
 
 
-ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question", "offered_person"})
+ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question", "order_count", "offered_person"})
 """Memory that stands for the customer's next message only: the order just proposed, the question just asked
-about one, a person just offered. The intent step takes them out of memory whatever the message says."""
+about one (and the count the customer gave with it), a person just offered. The intent step takes them out of memory whatever the message says."""
 
 
 class AgentState(TypedDict, total=False):

@@ -93,6 +93,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
         memory["proposed_order"] = plan["proposal"]
     if plan.get("order_question"):
         memory["order_question"] = True
+    if plan.get("order_count"):
+        memory["order_count"] = plan["order_count"]
     facts = {**state.get("facts", {}), **plan.get("facts", {})}
     update: dict[str, Any] = {
         "parts": plan.get("parts", []),

@@ -54,6 +54,7 @@ _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_qu
 #: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
 _CATEGORY_ANSWERS = frozenset({*_CATALOG_LOOKALIKES, "complaint", "faq", "greeting", "goodbye"})
 _SHORT_ANSWER_WORDS = 4
+_THE_ONE = re.compile(r"^\W*the\s+\S+(?:\s+\S+)?\s+one\W*$", re.IGNORECASE)
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -79,10 +80,20 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
 def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
     """A question about "it" or "them", or about the sizes, right after a product asks about that product.
 
-    "are they zinc plated?", "what sizes?".
+    "are they zinc plated?", "what sizes?", and after a list "the 50mm one".
     """
+    if memory.get("last_listed") and _THE_ONE.search(text):
+        return True
     refers = bool(BACK_REFERENCE_EN.search(text) or entities.get("variants"))
     return bool(memory.get("last_product")) and text.rstrip().endswith("?") and refers
+
+
+def _names_one_listed(text: str, memory: dict[str, Any]) -> bool:
+    """Whether the message names one of the products just listed by a part of its SKU ("the 2RS one")."""
+    listed = {
+        w for sku in memory.get("last_listed") or [] for w in re.findall(r"[a-z0-9]+", str(sku).lower())
+    }
+    return bool(listed & set(search_terms(text)))
 
 
 def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
@@ -112,6 +123,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     # question keeps it (see PROPOSAL_KEPT_THROUGH), anything else drops it.
     proposal = memory.pop("proposed_order", None)
     order_question = memory.pop("order_question", False)
+    order_count = memory.pop("order_count", None)
     offered_person = memory.pop("offered_person", False)
     categories = memory.pop("listed_categories", None)
     text = state["text"]
@@ -189,9 +201,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if intent == "place_order" and asks_for_quotation(text) and not proposal:
         # "we need 10x ... - can you send me an offer?": a quotation first, not an order
         intent = "price_quote"
-    if order_question and intent in _ORDER_ANSWERS and (entities.get("skus") or entities.get("quantity")):
-        # The part or the count the agent has just asked for, to go on with the order
+    answers_order = entities.get("skus") or entities.get("quantity") or _names_one_listed(text, memory)
+    if order_question and intent in _ORDER_ANSWERS and answers_order:
+        # The part or the count the agent has just asked for, to go on with the order: "the 2RS one" after
+        # "Which of these would you like to order?" is for the 500 asked for with the question
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
+        if order_count and entities.get("quantity") is None:
+            entities["quantity"] = order_count
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = {"lines": proposal["lines"]}

@@ -34,7 +34,7 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
     if product is None:
         query = next(iter(entities.get("skus") or []), facts.get("product_query", ""))
         asking = part("product_not_found", query=query) if query else part("order_need_product")
-        return Plan(parts=[asking], order_question=True)
+        return Plan(parts=[asking], order_question=True, order_count=entities.get("quantity"))
     others = facts.get("others") or []
     if others and not entities.get("skus"):
         # "I'd like to order plates": which of them?
@@ -43,7 +43,7 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
             also_part(others),
             part("order_which"),
         ]
-        return Plan(parts=parts, order_question=True)
+        return Plan(parts=parts, order_question=True, order_count=entities.get("quantity"))
     quantity = entities.get("quantity")
     if quantity is None and facts.get("remembered"):
         quantity = state.get("memory", {}).get("last_quantity")
