@@ -27,6 +27,7 @@ from parley.agent.offline.products import (
     names_a_category,
     names_a_kind_in_translation,
     prefetch_product,
+    shares_a_word,
 )
 from parley.agent.state import AgentState
 from parley.knowledge.glossary import topics
@@ -90,10 +91,7 @@ def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, An
 
 def _names_one_listed(text: str, memory: dict[str, Any]) -> bool:
     """Whether the message names one of the products just listed by a part of its SKU ("the 2RS one")."""
-    listed = {
-        w for sku in memory.get("last_listed") or [] for w in re.findall(r"[a-z0-9]+", str(sku).lower())
-    }
-    return bool(listed & set(search_terms(text)))
+    return shares_a_word(text, [str(sku) for sku in memory.get("last_listed") or []])
 
 
 def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable
 from typing import Any
 
@@ -18,7 +17,13 @@ from parley.agent.offline.entities import (
     search_terms,
 )
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
-from parley.agent.offline.products import QuoteLine, product_kind, resolve_lines, resolve_product
+from parley.agent.offline.products import (
+    QuoteLine,
+    product_kind,
+    resolve_lines,
+    resolve_product,
+    shares_a_word,
+)
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached
 from parley.knowledge.glossary import topics
@@ -170,8 +175,8 @@ async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict
     except StepLimitReached:
         return state
     product = found.get("product") or {}
-    named = re.findall(r"[a-z0-9]+", f"{product.get('name', '')} {product.get('sku', '')}".lower())
-    return {**state, "entities": entities} if str(quantity) in named else state
+    named = shares_a_word(str(quantity), [str(product.get("name", "")), str(product.get("sku", ""))])
+    return {**state, "entities": entities} if named else state
 
 
 def _policy_question(state: AgentState, found: dict[str, Any]) -> bool:

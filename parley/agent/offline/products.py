@@ -26,6 +26,7 @@ __all__ = [
     "product_kind",
     "resolve_lines",
     "resolve_product",
+    "shares_a_word",
 ]
 
 #: Equally good matches named after the chosen one; more when the customer asks which sizes there are.
@@ -74,10 +75,15 @@ def names_a_kind_in_translation(text: str) -> bool:
     return any(term in _GLOSSARY for term in search_terms(text))
 
 
+def shares_a_word(text: str, names: list[str]) -> bool:
+    """Whether the text has a word of one of the names (a category, a SKU's "2RS", a name's "608")."""
+    named = set().union(*(_words(name) for name in names)) if names else set()
+    return bool(_words(text) & named)
+
+
 def names_a_category(text: str, categories: list[str]) -> bool:
     """Whether the message names one of the categories just listed, in their words or through the glossary."""
-    named = set().union(*(_words(name) for name in categories)) if categories else set()
-    return bool(_words(text) & named) or names_a_kind_in_translation(text)
+    return shares_a_word(text, categories) or names_a_kind_in_translation(text)
 
 
 def _term(word: str) -> str:
