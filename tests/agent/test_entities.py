@@ -79,6 +79,11 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("Angebot für 50 Fräser EM-C06-2F", 50),
         ("1000 bolts please", 1000),
         ("what's the price of 8 DR-HSSCO-06 drills?", 8),
+        ("do you have 30 in stock?", 30),
+        ("¿tienen 30 en stock?", 30),
+        ("habt ihr 40 auf Lager?", 40),
+        ("are 200 available?", 200),
+        ("do you have 6204 in stock?", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

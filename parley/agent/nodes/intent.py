@@ -55,7 +55,12 @@ _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_qu
 #: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
 _CATEGORY_ANSWERS = frozenset({*_CATALOG_LOOKALIKES, "complaint", "faq", "greeting", "goodbye"})
 _SHORT_ANSWER_WORDS = 4
-_THE_ONE = re.compile(r"^\W*the\s+\S+(?:\s+\S+)?\s+one\W*$", re.IGNORECASE)
+_THE_ONE = re.compile(
+    r"^\W*(?:the\s+\S+(?:\s+\S+)?\s+one|(?:die|den|das|der)\s+(?:mit\s+)?\d+\s*mm|"
+    r"(?:el|la|los|las)\s+de\s+\d+\s*mm)\W*$",
+    re.IGNORECASE,
+)
+"""After a list, the one of a size or a code: "the 50mm one", "die 30mm", "la de 8 mm"."""
 
 
 async def _llm_understanding(state: AgentState, ctx: AgentContext) -> Any:
@@ -78,13 +83,15 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     return set(search_terms(text)) <= {str(quantity)}
 
 
+def _one_of_the_list(text: str, memory: dict[str, Any]) -> bool:
+    return bool(memory.get("last_listed") and _THE_ONE.search(text))
+
+
 def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
     """A question about "it" or "them", or about the sizes, right after a product asks about that product.
 
-    "are they zinc plated?", "what sizes?", and after a list "the 50mm one".
+    "are they zinc plated?", "what sizes?".
     """
-    if memory.get("last_listed") and _THE_ONE.search(text):
-        return True
     refers = bool(BACK_REFERENCE_EN.search(text) or entities.get("variants"))
     return bool(memory.get("last_product")) and text.rstrip().endswith("?") and refers
 
@@ -173,7 +180,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             last = memory.get("last_intent")
             intent = last if last in _CATALOG else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
-        elif intent == "out_of_scope" and _product_follow_up(text, entities, memory):
+        elif (intent not in _CATALOG and _one_of_the_list(text, memory)) or (
+            intent == "out_of_scope" and _product_follow_up(text, entities, memory)
+        ):
+            # "die 30mm" after a list of collets, whatever it was read as (a complaint)
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)

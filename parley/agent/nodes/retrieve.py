@@ -161,17 +161,20 @@ async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict
     """The state without its count when the count is the code of the product the message names.
 
     "do u have 608 bearings" asks for the 608 bearing, not for 608 of them: read as a count, it was left out of
-    the search and came back as an order of 608 of something else; "and 6204?" after it is the 6204 bearing.
+    the search and came back as an order of 608 of something else; "and 6204?" after it is the 6204 bearing,
+    and "is 608 available?" with no product discussed yet is the 608 bearing.
     The count stays unless a product with the number in its name or SKU is found for the message with the
     number kept in.
     """
     quantity = state["entities"].get("quantity")
-    names = _names_a_product(state) or bool(memory.get("last_product") and asks_the_same(state["text"]))
+    last = memory.get("last_product")
+    # With no product discussed yet, a count alone counts nothing: "is 608 available?" is the 608 bearing
+    names = _names_a_product(state) or not last or asks_the_same(state["text"])
     if not _code_like(quantity) or not names or not ctx.tools.has("search_products"):
         return state
     entities = {key: value for key, value in state["entities"].items() if key != "quantity"}
     try:
-        found = await resolve_product(ctx.tools, state["text"], entities, memory.get("last_product"))
+        found = await resolve_product(ctx.tools, state["text"], entities, last)
     except StepLimitReached:
         return state
     product = found.get("product") or {}
@@ -253,6 +256,11 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             facts["answer"], intent, found = await _knowledge_answer(state, ctx), "faq", None
     elif intent == "faq":
         facts["answer"] = await _knowledge_answer(state, ctx)
+        if facts["answer"] and (asked := asks_price_or_stock(state["text"])) and _asks_a_policy_too(state):
+            # "¿Cuánto cuesta ER32-10 y tienen garantía?": the price as well, when a product is named outright
+            named = await _resolve(state, ctx, {})
+            if named["product"]:
+                found, intent = named, asked
         if not facts["answer"]:
             # No article answers it, but it names a product ("do you have titanium sheets?"): the catalog does,
             # in the light of the product just discussed when the words name one of its kind ("¿y de 8?").
@@ -282,7 +290,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             product_query=found.get("query", ""),
             remembered=found.get("remembered", False),
             follow_up=found.get("follow_up", False),
+            no_such_size=found.get("no_such_size", False),
         )
+        if found.get("no_such_size"):
+            memory["last_listed"] = [other.get("sku") for other in found["others"]]
         if found["product"]:
             product = found["product"]
             memory["last_product"] = {

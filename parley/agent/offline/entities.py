@@ -158,6 +158,13 @@ _QUANTITY = (
     re.compile(
         r"\b(?:precio|price|preis)\s+(?:de|of|für|for|von)\s+(\d{1,6})\s*(?:[?.!,;]|$)", re.IGNORECASE
     ),
+    # "do you have 30 in stock?", "¿tienen 30 en stock?", "habt ihr 30 auf Lager?": a count of the product
+    # just discussed (not "6204 in stock", a part code)
+    re.compile(
+        r"(?<![\w.-])(\d{1,3}|\d{1,4}00)\s+(?:(?:in|on|en|auf)\s+(?:stock|lager|existencia)|available|"
+        r"disponibles?|vorrätig|lieferbar)\b",
+        re.IGNORECASE,
+    ),
     # A count on its own, as the answer to "how many?", or "make it 100"
     re.compile(r"^\W*(\d{1,6})\W*$"),
     re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
@@ -192,7 +199,7 @@ _STOP = frozenset([
     "get", "buy", "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte",
     "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also",
     "tell", "know", "let", "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet",
-    "kosten", "wie", "viel", "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir",
+    "kosten", "habt", "hast", "hat", "wie", "viel", "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir",
     "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",

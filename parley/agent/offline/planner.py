@@ -67,9 +67,14 @@ def part(key: str, **values: Any) -> dict[str, Any]:
     return {"key": key, "values": values}
 
 
+def _named_skus(products: list[dict[str, Any]]) -> str:
+    """How the replies list products: "name (SKU), name (SKU)"."""
+    return ", ".join(f"{p['name']} ({p['sku']})" for p in products)
+
+
 def also_part(others: list[dict[str, Any]]) -> dict[str, Any]:
     """The equally good matches named after the chosen product: "Also available: ... (SKU), ..."."""
-    return part("also", names=", ".join(f"{o['name']} ({o['sku']})" for o in others))
+    return part("also", names=_named_skus(others))
 
 
 def _singular(unit: str) -> str:
@@ -213,6 +218,9 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return await quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
+    if product is None and facts.get("no_such_size"):
+        query = facts.get("product_query", "")
+        return Plan(parts=[part("no_such_size", query=query, names=_named_skus(facts["others"]))])
     if product is None:
         # The part number as the customer typed it reads better than the search terms made of it.
         query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))

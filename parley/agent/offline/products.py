@@ -32,6 +32,7 @@ __all__ = [
 #: Equally good matches named after the chosen one; more when the customer asks which sizes there are.
 OTHERS_LISTED = 3
 VARIANTS_LISTED = 8
+CLOSEST_LISTED = 4
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
 #: German and Spanish words for what an English catalog calls them: "Haben Sie Bohrer?" finds the drills of
 #: a shop that lists its products in English only; "coolant" is what it calls cutting fluid, "screws" bolts.
@@ -177,6 +178,24 @@ def _family(product: dict[str, Any]) -> list[str]:
     return [" ".join([*words[:size], words[size].split("-")[0]])] if size < len(words) else []
 
 
+def _closest_sizes(
+    candidates: list[dict[str, Any]], size: int, memory_product: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The products most like the one just discussed but for its size, the sizes nearest the asked one first.
+
+    After the M12 x 20 stainless bolt, "the 45 mm one" offers the M12 x 40 and x 60 stainless bolts before
+    the M5 x 40 ones.
+    """
+    alike = {w for w in _words(str(memory_product.get("name", ""))) if not w.isdigit()}
+
+    def key(item: dict[str, Any]) -> tuple[int, int, list[Any]]:
+        words = _named(item)
+        gap = min((abs(int(w) - size) for w in words - alike if w.isdigit()), default=size)
+        return -len(alike & words), gap, _natural(str(item.get("name", "")))
+
+    return sorted(candidates, key=key)
+
+
 def product_kind(product: dict[str, Any]) -> str:
     """The words of the name before its first size: what "which sizes?" asks about ("Aluminium plate").
 
@@ -194,7 +213,10 @@ def _price(product: dict[str, Any]) -> Decimal:
 
 
 class Resolution(dict[str, Any]):
-    """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched)."""
+    """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched).
+
+    ``no_such_size``: the size asked for is not made in the kind just discussed; ``others`` are the closest.
+    """
 
 
 def _search(term: str) -> dict[str, Any]:
@@ -279,8 +301,14 @@ async def resolve_product(
     candidates = list(pool.values())
     if memory_product and asked and all(t.isdigit() for t in asked):
         # "the 50 mm one" of the M12 bolts: a size of the kind just discussed, not a 50 mm round bar
-        kind = _words(product_kind(memory_product))
+        kind_name = product_kind(memory_product)
+        kind = _words(kind_name)
         candidates = [item for item in candidates if kind <= _named(item)]
+        if candidates and not any(set(asked) <= _named(item) for item in candidates):
+            # "the 50 mm one" of end mills up to 20 mm: none, and the sizes closest to it
+            of_kind = [item for item in await _candidates(tools, kind_name) if kind <= _named(item)]
+            closest = _closest_sizes(of_kind or candidates, int(asked[0]), memory_product)
+            return Resolution(product=None, others=closest[:CLOSEST_LISTED], query=query, no_such_size=True)
     named = [_named(item) for item in candidates]
     ranked = _ranked(candidates, named, terms, asked, plan.purpose)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
