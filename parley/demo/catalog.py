@@ -397,7 +397,15 @@ def demo_articles() -> list[DemoArticle]:
             "Opening hours and contact",
             "contact",
             "# Opening hours\n\nMonday to Friday 07:30-17:00 CET. Phone +49 711 555 0000, "
-            "email sales@demo.parley.dev.",
+            "email sales@demo.parley.dev.\n\n## Address\n\nIndustriestraße 12, 70565 Stuttgart, Germany. "
+            "Orders can be picked up there during opening hours.",
+        ),
+        DemoArticle(
+            "Bearing seals: 2RS and ZZ",
+            "products",
+            "# Bearing seals: 2RS and ZZ\n\n2RS bearings have a rubber seal on both sides: they keep out dust "
+            "and water and suit dirty or wet places. ZZ bearings have a metal shield on both sides: less "
+            "friction, for higher speeds in clean places. Both come greased for life.",
         ),
     ]
 
@@ -443,6 +451,19 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "Yes, an EN 10204 3.1 certificate on request at no extra cost.",
         ("mill certificate for aluminium", "3.1 certificate available"),
         "quality",
+    ),
+    DemoFaq(
+        "Where are you located?",
+        "Industriestraße 12, 70565 Stuttgart, Germany. You can pick up orders there Monday to Friday 07:30-17:00.",
+        ("what is your address", "can I pick up my order", "where is your shop"),
+        "contact",
+    ),
+    DemoFaq(
+        "What is the difference between 2RS and ZZ bearings?",
+        "2RS bearings are sealed with rubber on both sides: they keep out dust and water. ZZ bearings have metal "
+        "shields on both sides: less friction, for higher speeds in clean places.",
+        ("what does 2RS mean", "sealed or shielded bearing", "2RS or ZZ, which one should I take"),
+        "products",
     ),
     # The questions German and Spanish customers ask most, answered in their language
     DemoFaq(

@@ -49,11 +49,12 @@ ORDER_FAQ_MATCH_SIMILARITY = 0.7
 you deliver?"; "where is my order?" (0.64) and "has my order shipped yet?" (0.68) stay order questions.
 """
 
-_FAQ_LOOKALIKES = {intent: FAQ_MATCH_SIMILARITY for intent in (*PRODUCT_INTENTS, "discount_request")} | {
-    "order_status": ORDER_FAQ_MATCH_SIMILARITY
-}
+_FAQ_LOOKALIKES = {
+    intent: FAQ_MATCH_SIMILARITY for intent in (*PRODUCT_INTENTS, "discount_request", "out_of_scope")
+} | {"order_status": ORDER_FAQ_MATCH_SIMILARITY}
 """The intents whose question may be one the business has answered, and how close it must be: "Gibt es eine
-Garantie?" reads like a discount request and is the German warranty FAQ word for word."""
+Garantie?" reads like a discount request and is the German warranty FAQ word for word; "which is better, 2RS or
+ZZ?" reads as out of scope, but a business that answered it made it its scope."""
 
 
 async def _unless_busy(lookup: Awaitable[str | None]) -> str | None:
