@@ -251,7 +251,7 @@ class KnowledgeIndex:
         Dense only: a customer's wording close to a question the business wrote down is the signal, and
         the turn's vector makes it one vector look-up. The FAQs in a German or Spanish customer's
         ``language`` come first, at no less than ``FOREIGN_MATCH_MIN_SIMILARITY``; as in :meth:`answer`, a
-        question that names a policy topic takes only an FAQ about it.
+        question that names a policy topic takes only an FAQ about it, and the other way round.
         """
         asked = _policy_topics(question, language)
         for languages, floor in _passes(language, max(min_similarity, FOREIGN_MATCH_MIN_SIMILARITY)):
@@ -266,7 +266,7 @@ class KnowledgeIndex:
             )
             if results.hits:
                 faq = await self._faq(tenant_id, results.hits[0].document_id)
-                if faq is not None and asked and not asked & _faq_topics(faq):
+                if faq is not None and not _on_topic(asked, faq, language):
                     continue
                 return None if faq is None else faq.answer
         return None
@@ -386,6 +386,17 @@ class KnowledgeIndex:
 def _policy_topics(question: str, language: str | None) -> frozenset[str]:
     """The policy topics a German or Spanish question names; none for English, which keeps the usual rule."""
     return frozenset() if language in (None, "en") else topics(question, language)
+
+
+def _on_topic(asked: frozenset[str], faq: Faq, language: str | None) -> bool:
+    """Whether a German or Spanish question and an FAQ near it in meaning ask about the same policy topic.
+
+    Not when either names one and they share none: short questions in those languages sit close to each
+    other in MiniLM whatever they ask ("¿tienen fresas?" is 0.82 from "¿Tienen garantía?").
+    """
+    if asked:
+        return bool(asked & _faq_topics(faq))
+    return language in (None, "en") or not _faq_topics(faq, asked_only=True)
 
 
 def _faq_topics(faq: Faq, *, asked_only: bool = False) -> frozenset[str]:

@@ -285,6 +285,16 @@ def test_asking_for_the_cheapest_is_an_entity_and_not_a_product_word(text: str) 
 
 
 @pytest.mark.parametrize(
+    "text", ["and the most expensive?", "welcher ist der teuerste?", "¿cuál es la más cara?"]
+)
+def test_asking_for_the_dearest_is_an_entity_and_not_a_product_word(text: str) -> None:
+    found = extract_entities(text)
+    assert found["dearest"] is True
+    assert "cheapest" not in found
+    assert search_terms(text) == []
+
+
+@pytest.mark.parametrize(
     ("text", "follows"),
     [
         ("are they zinc plated?", True),

@@ -328,3 +328,32 @@ def test_asking_what_the_shop_sells_is_a_catalog_question_unless_it_is_about_a_d
     commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
 ) -> None:
     assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("tengo un problema con mi pedido ORD-2026-00001, llegó roto", "complaint"),
+        ("Meine Bestellung ORD-2026-00001 ist kaputt angekommen", "complaint"),
+        ("the bearings arrived damaged", "complaint"),
+        ("what is the status of ORD-2026-00001?", "order_status"),
+    ],
+)
+def test_an_order_that_came_broken_is_a_complaint_even_with_its_number(
+    commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
+) -> None:
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intents"),
+    [
+        ("hallo, ich suche Aluplatten 10mm", {"product_question"}),
+        ("busco brocas de 6 mm", {"product_question", "stock_check"}),
+        ("I'm looking for M8 nuts and want to order 10 boxes", {"place_order"}),
+    ],
+)
+def test_looking_for_a_product_is_not_ordering_it(
+    commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
+) -> None:
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents

@@ -17,6 +17,7 @@ from parley.agent.offline.entities import (
     BACK_REFERENCE_EN,
     PERCENT,
     asks_the_same,
+    compares_prices,
     extract_entities,
     search_terms,
     thanks_only,
@@ -103,7 +104,7 @@ def _names_one_listed(text: str, memory: dict[str, Any]) -> bool:
 
 def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
     """A question which of the products just listed is cheaper asks their prices, not for a discount."""
-    return bool(entities.get("cheapest") and memory.get("last_query")) and not re.search(PERCENT, text)
+    return compares_prices(entities) and bool(memory.get("last_query")) and not re.search(PERCENT, text)
 
 
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
@@ -210,9 +211,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         # "we need 10x ... - can you send me an offer?": a quotation first, not an order
         intent = "price_quote"
     answers_order = entities.get("skus") or entities.get("quantity") or _names_one_listed(text, memory)
-    if order_question and intent in _ORDER_ANSWERS and answers_order:
+    asks_price = asks_price_or_stock(text) == "price_quote"
+    if order_question and intent in _ORDER_ANSWERS and answers_order and not asks_price:
         # The part or the count the agent has just asked for, to go on with the order: "the 2RS one" after
-        # "Which of these would you like to order?" is for the 500 asked for with the question
+        # "Which of these would you like to order?" is for the 500 asked for with the question ("was kostet
+        # die 500x500?" asks its price first)
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         if order_count and entities.get("quantity") is None:
             entities["quantity"] = order_count

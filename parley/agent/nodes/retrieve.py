@@ -14,6 +14,7 @@ from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     ASKS_WHAT_IS_SOLD,
     asks_the_same,
+    compares_prices,
     search_terms,
 )
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
@@ -112,7 +113,7 @@ def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
     """
     entities, last_query = state["entities"], memory.get("last_query")
     if (
-        not (entities.get("cheapest") or entities.get("variants"))
+        not (compares_prices(entities) or entities.get("variants"))
         or not last_query
         or _names_a_product(state)
     ):

@@ -25,6 +25,17 @@ _NOT_A_QUESTION = frozenset(
 )
 
 
+_ABOUT_A_DELIVERY = (
+    r"(?:\b(?:my|our|the)\s+(?:order|delivery|parcel|package)|\bORD-\d{4}-\d{5}|\barrived|\bcame|"
+    r"\b(?:meine|unsere|die)\s+(?:bestellung|lieferung)|\bdas\s+paket|\bangekommen|\bgeliefert|"
+    r"\b(?:mi|el|nuestro)\s+(?:pedido|paquete|envío)|\bllegó|\bllego|\bllegaron)"
+)
+_GONE_WRONG = (
+    r"(?:broken|damaged|defective|faulty|kaputt|beschädigt|defekt|roto|rota|rotos|rotas|dañad[oa]s?|"
+    r"defectuos[oa]s?)"
+)
+
+
 @dataclass(frozen=True)
 class _Rule:
     """A pattern that cannot be wrong about the intent, and the classifier's guesses it may override.
@@ -93,6 +104,17 @@ _RULES: tuple[_Rule, ...] = (
         "complaint",
         frozenset({"complaint", *_NOT_A_QUESTION}),
     ),
+    # An order that came broken or wrong goes to a person even when it names the order number
+    _Rule(
+        re.compile(
+            rf"{_ABOUT_A_DELIVERY}.*\b{_GONE_WRONG}\b|\b{_GONE_WRONG}\b.*{_ABOUT_A_DELIVERY}|"
+            r"\b(?:problem|issue|problema)\s+(?:with|mit|con)\s+(?:my|our|the|meiner|unserer|der|mi|el)\s+"
+            r"(?:order|delivery|bestellung|lieferung|pedido|entrega)\b",
+            re.I | re.S,
+        ),
+        "complaint",
+        frozenset({"complaint", *_NOT_A_QUESTION, "price_quote"}),
+    ),
     _Rule(
         re.compile(r"\bORD-\d{4}-\d{5}\b", re.I),
         "order_status",
@@ -138,6 +160,18 @@ _RULES: tuple[_Rule, ...] = (
         ),
         "product_question",
         frozenset({"discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
+    ),
+    # "hallo, ich suche Aluplatten 10mm" read as an order: looking for a product is not ordering it yet
+    _Rule(
+        re.compile(
+            r"^(?!.*\b(?:discounts?|rabatt|descuento|invoice|rechnung|factura|orders?|bestell\w*|pedid\w*|"
+            r"pedir|comprar|kaufen|buy)\b)"
+            r".*\b(?:i'?m\s+looking\s+for|we'?re\s+looking\s+for|looking\s+for|ich\s+suche|wir\s+suchen|"
+            r"busco|buscamos|estoy\s+buscando|estamos\s+buscando)\b",
+            re.I | re.S,
+        ),
+        "product_question",
+        frozenset({"place_order", "discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
     ),
 )
 

@@ -18,6 +18,7 @@ __all__ = [
     "PERCENT",
     "THANKS",
     "asks_the_same",
+    "compares_prices",
     "extract_entities",
     "search_terms",
     "thanks_only",
@@ -55,6 +56,12 @@ _CHEAPEST = re.compile(
     re.IGNORECASE,
 )
 """The cheapest of the matching products, or of those just listed: "which one is cheaper?"."""
+_DEAREST = re.compile(
+    r"\b(?:most\s+expensive|more\s+expensive|priciest|pricier|dearest|highest[- ]priced|teuerste[nrms]?|"
+    r"teurer|más\s+car[oa]s?|mas\s+car[oa]s?)\b",
+    re.IGNORECASE,
+)
+"""The dearest of them: "and the most expensive?"."""
 _VARIANT_WORDS = (
     "sizes", "variants", "versions", "options", "dimensions", "diameters", "lengths", "größen", "varianten",
     "abmessungen", "tamaños", "medidas", "variantes",
@@ -203,6 +210,8 @@ _STOP = frozenset([
     "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
+    "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
+    "cara", "caros", "caras",
     "günstigste", "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato",
     "barata", "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher",
     "welches", "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "other", "else", "welchen",
@@ -297,6 +306,11 @@ _AND_THEN = re.compile(r"^\W*(?:and|und|y|what\s+about|how\s+about|und\s+was\s+i
 _AND_THEN_WORDS = 5
 
 
+def compares_prices(entities: dict[str, Any]) -> bool:
+    """Whether the message asks for the cheapest or the dearest of the matches ("which one is cheaper?")."""
+    return bool(entities.get("cheapest") or entities.get("dearest"))
+
+
 def asks_the_same(text: str) -> bool:
     """A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?"."""
     return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
@@ -341,6 +355,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["quantity"] = quantity
     if _CHEAPEST.search(text):
         found["cheapest"] = True
+    elif _DEAREST.search(text):
+        found["dearest"] = True
     if _VARIANTS.search(text):
         found["variants"] = True
     if ordinal := _ORDINAL.search(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from parley.agent.offline.entities import AFFIRMATION, THANKS
+from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
@@ -247,7 +247,7 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         if others:
             parts.append(also_part(others))
     wants_price = intent == "price_quote" or bool(
-        _PRICE_WORDS.search(text) or state["entities"].get("cheapest")
+        _PRICE_WORDS.search(text) or compares_prices(state["entities"])
     )
     wants_stock = intent in ("stock_check", "product_question") or bool(_STOCK_WORDS.search(text))
     extra: dict[str, Any] = {}

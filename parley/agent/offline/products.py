@@ -44,7 +44,7 @@ _GLOSSARY = {
     "sechskantmuttern": "hex nut", "platte": "plate", "platten": "plate", "aluplatte": "aluminium plate",
     "aluplatten": "aluminium plate", "aluminiumplatte": "aluminium plate", "blech": "sheet", "bleche": "sheet",
     "rundstab": "round bar", "rundstahl": "round bar", "edelstahl": "stainless steel", "stahl": "steel",
-    "schraubstock": "vice", "kühlschmierstoff": "cutting fluid", "broca": "drill", "brocas": "drill",
+    "schraubstock": "vice", "schraubstöcke": "vice", "kühlschmierstoff": "cutting fluid", "broca": "drill", "brocas": "drill",
     "fresa": "end mill", "fresas": "end mill", "rodamiento": "bearing", "rodamientos": "bearing",
     "pinza": "collet", "pinzas": "collet", "tornillo": "bolt", "tornillos": "bolt", "tuerca": "nut",
     "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
@@ -331,6 +331,8 @@ async def resolve_product(
     ties = [item for rank, _matched, item in ranked if (rank[0] == top[0] if variants else rank == top)]
     if entities.get("cheapest"):
         ties.sort(key=_price)
+    elif entities.get("dearest"):
+        ties.sort(key=lambda item: (_price(item).is_infinite(), -_price(item)))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
 
