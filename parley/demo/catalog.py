@@ -455,7 +455,7 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
     DemoFaq(
         "Where are you located?",
         "Industriestraße 12, 70565 Stuttgart, Germany. You can pick up orders there Monday to Friday 07:30-17:00.",
-        ("what is your address", "can I pick up my order", "where is your shop"),
+        ("what is your address", "where can I pick up", "where is your shop"),
         "contact",
     ),
     DemoFaq(

@@ -50,11 +50,13 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 ANSWER_MIN_SIMILARITY = 0.5
-"""MiniLM cosine below which the best FAQ or article chunk is no answer, unless it shares words with the question.
+"""MiniLM cosine below which the best FAQ or article chunk is no answer, unless both name a policy topic.
 
 On the demo shop, "do you have titanium sheets?" (a product the shop lacks) met the certificates FAQ at 0.46
 with no word in common; "how long is the warranty on your vices?" finds the warranty article at 0.43, but
-through the word "warranty"; "can I pay by card?" finds the bank-transfer FAQ at 0.65.
+through the word "warranty"; "can I pay by card?" finds the bank-transfer FAQ at 0.65. A shared word that
+names no topic is not enough: "Are your bearings made in Germany?" met the shop's address at 0.38 through
+"Germany", and "is there a minimum order?" the pick-up FAQ at 0.44 through "order".
 """
 FOREIGN_ANSWER_MIN_SIMILARITY = 0.65
 """MiniLM cosine a German or Spanish question needs to the business's texts in its own language, shared words
@@ -222,6 +224,7 @@ class KnowledgeIndex:
                 far = (floor is not None and dense < floor) or (
                     floor is None and dense < ANSWER_MIN_SIMILARITY and hit.scores.get("keyword", 0.0) <= 0.0
                 )
+                by_a_word = floor is None and not far and dense < ANSWER_MIN_SIMILARITY
                 if far and not (asked and hit.kind is DocumentKind.FAQ):
                     continue
                 answer = hit.text
@@ -232,7 +235,7 @@ class KnowledgeIndex:
                     about, answer = _faq_topics(faq, asked_only=far), faq.answer
                 else:
                     about = topics(hit.text, languages[0] if languages else None)
-                if asked and not asked & about:
+                if (asked and not asked & about) or (by_a_word and not topics(question, "en") & about):
                     continue
                 return answer
         return None
