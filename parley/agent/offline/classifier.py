@@ -36,6 +36,11 @@ _GONE_WRONG = (
 )
 
 
+def _unless(words: str, asked: str) -> re.Pattern[str]:
+    """A message that says one of ``asked`` and none of ``words`` (alternations of regular expressions)."""
+    return re.compile(rf"^(?!.*\b(?:{words})\b).*\b(?:{asked})\b", re.I | re.S)
+
+
 @dataclass(frozen=True)
 class _Rule:
     """A pattern that cannot be wrong about the intent, and the classifier's guesses it may override.
@@ -139,11 +144,10 @@ _RULES: tuple[_Rule, ...] = (
     ),
     # "price?" read as a discount request: asking the price is not haggling unless it says so
     _Rule(
-        re.compile(
-            r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|better|best|lower|reduce[ds]?|deal|off|"
-            r"günstiger|besser|mejor|rebaja)\b)"
-            r".*\b(how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio)\b",
-            re.I | re.S,
+        _unless(
+            r"discounts?|rabatt|nachlass|descuento|cheaper|better|best|lower|reduce[ds]?|deal|off|günstiger|besser|"
+            r"mejor|rebaja",
+            r"how much|price|cost|costs|quote|kostet|kosten|preis|cuánto|cuanto|cuesta|cuestan|precio",
         ),
         "price_quote",
         frozenset({"product_question", "stock_check", "price_quote", "discount_request", OUT_OF_SCOPE}),
@@ -151,24 +155,22 @@ _RULES: tuple[_Rule, ...] = (
     # "thanks. do you also sell titanium?" read as a discount request: asking what the shop sells is about
     # the catalog, unless it is about a discount, an invoice or an order.
     _Rule(
-        re.compile(
-            r"^(?!.*\b(?:discounts?|rabatt|nachlass|descuento|cheaper|invoice|rechnung|factura|order|bestellung|"
-            r"pedido|offers?|deals?|promotions?|sales?|angebote|aktionen|ofertas|promociones|rebajas)\b)"
-            r".*\b(?:do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|"
-            r"habt\s+ihr|führt\s+ihr|verkauft\s+ihr|tienen|venden)\b",
-            re.I | re.S,
+        _unless(
+            r"discounts?|rabatt|nachlass|descuento|cheaper|invoice|rechnung|factura|order|bestellung|pedido|"
+            r"offers?|deals?|promotions?|sales?|angebote|aktionen|ofertas|promociones|rebajas",
+            r"do\s+you\s+(?:also\s+)?(?:sell|carry|stock|have)|haben\s+sie|führen\s+sie|habt\s+ihr|führt\s+ihr|"
+            r"verkauft\s+ihr|tienen|venden",
         ),
         "product_question",
         frozenset({"discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
     ),
     # "hallo, ich suche Aluplatten 10mm" read as an order: looking for a product is not ordering it yet
     _Rule(
-        re.compile(
-            r"^(?!.*\b(?:discounts?|rabatt|descuento|invoice|rechnung|factura|orders?|bestell\w*|pedid\w*|"
-            r"pedir|comprar|kaufen|buy)\b)"
-            r".*\b(?:i'?m\s+looking\s+for|we'?re\s+looking\s+for|looking\s+for|ich\s+suche|wir\s+suchen|"
-            r"busco|buscamos|estoy\s+buscando|estamos\s+buscando)\b",
-            re.I | re.S,
+        _unless(
+            r"discounts?|rabatt|descuento|invoice|rechnung|factura|orders?|bestell\w*|pedid\w*|pedir|comprar|"
+            r"kaufen|buy",
+            r"i'?m\s+looking\s+for|we'?re\s+looking\s+for|looking\s+for|ich\s+suche|wir\s+suchen|busco|"
+            r"buscamos|estoy\s+buscando|estamos\s+buscando",
         ),
         "product_question",
         frozenset({"place_order", "discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
