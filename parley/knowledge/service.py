@@ -206,7 +206,7 @@ class KnowledgeIndex:
         only a text about that topic answers it, the closest of the first ``TOPIC_CANDIDATES`` however far in
         meaning, and the English ones are searched by the topic's words.
         """
-        asked = _policy_topics(question, language)
+        asked, named = _policy_topics(question, language), topics(question, "en")
         for languages, floor in _passes(language, FOREIGN_ANSWER_MIN_SIMILARITY):
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
@@ -235,7 +235,7 @@ class KnowledgeIndex:
                     about, answer = _faq_topics(faq, asked_only=far), faq.answer
                 else:
                     about = topics(hit.text, languages[0] if languages else None)
-                if (asked and not asked & about) or (by_a_word and not topics(question, "en") & about):
+                if (asked and not asked & about) or (by_a_word and not named & about):
                     continue
                 return answer
         return None

@@ -211,8 +211,12 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         # "we need 10x ... - can you send me an offer?": a quotation first, not an order
         intent = "price_quote"
     answers_order = entities.get("skus") or entities.get("quantity") or _names_one_listed(text, memory)
-    asks_price = asks_price_or_stock(text) == "price_quote"
-    if order_question and intent in _ORDER_ANSWERS and answers_order and not asks_price:
+    if (
+        order_question
+        and intent in _ORDER_ANSWERS
+        and answers_order
+        and asks_price_or_stock(text) != "price_quote"
+    ):
         # The part or the count the agent has just asked for, to go on with the order: "the 2RS one" after
         # "Which of these would you like to order?" is for the 500 asked for with the question ("was kostet
         # die 500x500?" asks its price first)
