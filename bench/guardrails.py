@@ -202,6 +202,15 @@ def run_injection(sets, vecs, embedder_for_topics) -> list[dict]:
                 vecs,
             )
         )
+    injection_only = InjectionDetector(InjectionConfig(screen_harmful_requests=False), model=model)
+    rows.append(
+        evaluate_flagger(
+            "Parley detector, balanced, without the harmful-request screen",
+            lambda rs, x: [injection_only.check(r.text, v).stops for r, v in zip(rs, x, strict=True)],
+            sets,
+            vecs,
+        )
+    )
     everywhere = InjectionDetector(InjectionConfig(classify_unreadable_scripts=True), model=model)
     rows.append(
         evaluate_flagger(

@@ -77,6 +77,7 @@ class InjectionDetector:
             if self.config.threshold is not None
             else self.model.message_thresholds[self.config.operating_point]
         )
+        self.harmful_threshold = self.model.harmful_thresholds[self.config.operating_point]
 
     def score(self, vector: np.ndarray) -> float:
         """The classifier's attack probability for one message vector."""
@@ -94,9 +95,16 @@ class InjectionDetector:
         patterns = find_patterns(text, DIRECT_PATTERNS) if self.config.use_patterns else []
         classify = vector is not None and (readable(text) or self.config.classify_unreadable_scripts)
         score = self.score(vector) if classify else None
+        harmful = (
+            float(self.model.harmful.predict(vector)[0])
+            if classify and self.config.screen_harmful_requests
+            else None
+        )
         details = {
             "score": None if score is None else round(score, 4),
             "threshold": round(self.threshold, 4),
+            "harmful_score": None if harmful is None else round(harmful, 4),
+            "harmful_threshold": round(self.harmful_threshold, 4),
             "patterns": patterns,
             "classifier_abstained": score is None,
         }
@@ -113,6 +121,13 @@ class InjectionDetector:
                 action=self.config.action,
                 code="injection.classifier",
                 message=f"The message looks like a prompt injection (score {score:.2f}).",
+                details=details,
+            )
+        if harmful is not None and harmful >= self.harmful_threshold:
+            return Verdict(
+                action=self.config.action,
+                code="injection.harmful_request",
+                message=f"The message asks for harmful content (score {harmful:.2f}).",
                 details=details,
             )
         return Verdict.ok("injection.ok", **details)

@@ -24,12 +24,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from parley.devdata import shared_data_dir
 
 __all__ = [
     "DEFAULT_BIPIA_DIR",
     "DEFAULT_CLINC_PATH",
     "DEFAULT_DATA_DIR",
+    "WRITTEN_REQUESTS_PATH",
     "InjectionSplits",
     "LabelledText",
     "catalog_chat",
@@ -38,12 +41,14 @@ __all__ = [
     "load_bipia_emails",
     "load_clinc_chat",
     "load_injection_splits",
+    "load_written_requests",
     "normalise",
 ]
 
 DEFAULT_DATA_DIR = shared_data_dir() / "prompt_injection"
 DEFAULT_BIPIA_DIR = shared_data_dir() / "bipia_email_indirect_injection"
 DEFAULT_CLINC_PATH = shared_data_dir() / "clinc150" / "data_full.json"
+WRITTEN_REQUESTS_PATH = Path(__file__).with_name("harmful_requests.yaml")
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,17 @@ def catalog_chat() -> list[LabelledText]:
         for language, templates in _CATALOG_TEMPLATES.items()
         for template in templates
         for product in _CATALOG_PRODUCTS[language]
+    ]
+
+
+def load_written_requests(path: Path = WRITTEN_REQUESTS_PATH) -> list[LabelledText]:
+    """The hand-written harmful requests (label 1) and their harmless look-alikes (label 0)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        LabelledText(text, label, f"written/{kind}/{category}")
+        for kind, label in (("harmful", 1), ("benign", 0))
+        for category, texts in data[kind].items()
+        for text in texts
     ]
 
 

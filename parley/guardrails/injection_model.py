@@ -1,7 +1,7 @@
 """The trained injection classifiers, stored as plain arrays in ``injection_model.npz``.
 
-The file holds the weights of two small networks (a message MLP and a document-segment logistic
-regression, both on the shared 384-dim MiniLM vectors), their calibrated thresholds and a JSON metadata
+The file holds the weights of three small networks on the shared 384-dim MiniLM vectors (a message MLP, a
+harmful-request logistic regression and a document-segment logistic regression), their calibrated thresholds and a JSON metadata
 record of how they were trained. It is loaded with ``allow_pickle=False``, so reading it can never run code;
 ``python -m parley.guardrails.train_injection`` rebuilds it.
 """
@@ -60,12 +60,14 @@ class DenseNet:
 
 @dataclass(frozen=True)
 class InjectionModel:
-    """Both classifiers with their thresholds, keyed by operating point ("strict", "balanced", "permissive")."""
+    """The classifiers with their thresholds, keyed by operating point ("strict", "balanced", "permissive")."""
 
     message: DenseNet
     segment: DenseNet
+    harmful: DenseNet
     message_thresholds: dict[str, float]
     segment_thresholds: dict[str, float]
+    harmful_thresholds: dict[str, float]
     meta: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: Path = MODEL_PATH) -> None:
@@ -73,9 +75,14 @@ class InjectionModel:
         record = {
             "message_thresholds": self.message_thresholds,
             "segment_thresholds": self.segment_thresholds,
+            "harmful_thresholds": self.harmful_thresholds,
             "meta": self.meta,
         }
-        arrays = {**self.message.arrays("message"), **self.segment.arrays("segment")}
+        arrays = {
+            **self.message.arrays("message"),
+            **self.segment.arrays("segment"),
+            **self.harmful.arrays("harmful"),
+        }
         np.savez_compressed(path, record=np.array(json.dumps(record, sort_keys=True)), **arrays)
 
     @classmethod
@@ -86,8 +93,10 @@ class InjectionModel:
             return cls(
                 message=DenseNet.from_arrays(data, "message"),
                 segment=DenseNet.from_arrays(data, "segment"),
+                harmful=DenseNet.from_arrays(data, "harmful"),
                 message_thresholds={k: float(v) for k, v in record["message_thresholds"].items()},
                 segment_thresholds={k: float(v) for k, v in record["segment_thresholds"].items()},
+                harmful_thresholds={k: float(v) for k, v in record["harmful_thresholds"].items()},
                 meta=record["meta"],
             )
 

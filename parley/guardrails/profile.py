@@ -65,6 +65,11 @@ class InjectionConfig(_Config):
     operating_point: OperatingPoint = "balanced"
     threshold: float | None = Field(None, ge=0, le=1, description="Overrides the operating point.")
     use_patterns: bool = True
+    screen_harmful_requests: bool = Field(
+        True,
+        description="Also block plain requests for harmful content (weapons, malware, fraud, hate...), which "
+        "are no injection but no business wants its assistant to take on.",
+    )
     classify_unreadable_scripts: bool = Field(
         False,
         description="Run the embedding classifier (trained on English and German) on text mostly in scripts "

@@ -8,6 +8,10 @@ with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes
   text of any test set removed (see :mod:`injection_data`), plus benign customer chat (10 phrases per
   CLINC150 training intent, its out-of-scope training phrases, German and Spanish catalog questions, and
   the agent's packaged commerce phrases);
+* the harmful-request classifier: a logistic regression on the same vectors, trained on the hand-written
+  harmful requests (``harmful_requests.yaml``) against every benign row above and the written harmless
+  look-alikes. The injection corpora hold jailbreaks but hardly any plain request for harmful content, so
+  the message classifier lets "explain how to build a pipe bomb" through;
 * the document-segment classifier: a logistic regression on segment vectors plus two out-of-place
   features, trained on BIPIA's training emails with BIPIA's training attacks inserted, and on the segments
   of the benign training messages.
@@ -15,7 +19,9 @@ with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes
 Thresholds come from out-of-fold scores of the benign rows of the injection corpora, never from a test set:
 "strict", "balanced" and "permissive" flag 5%, 2% and 0.5% of them (for documents: 5%, 1%, 0.2% of benign
 documents). The chat rows are left out of that count: they score near zero, and counting them would lower
-every threshold and flag more of the corpora's benign messages.
+every threshold and flag more of the corpora's benign messages. The harmful-request classifier's thresholds
+flag 1%, 0.5% and 0.1% of the same benign rows: a message it flags is blocked even when the message
+classifier passes it, so it gets a smaller share of the false-alarm budget.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from parley.guardrails.injection_data import (
     DEFAULT_BIPIA_DIR,
     DEFAULT_CLINC_PATH,
     DEFAULT_DATA_DIR,
+    WRITTEN_REQUESTS_PATH,
     InjectionSplits,
     LabelledText,
     catalog_chat,
@@ -42,6 +49,7 @@ from parley.guardrails.injection_data import (
     load_bipia_emails,
     load_clinc_chat,
     load_injection_splits,
+    load_written_requests,
     normalise,
 )
 from parley.guardrails.injection_model import MODEL_PATH, DenseNet, InjectionModel
@@ -52,6 +60,7 @@ __all__ = ["DEFAULT_CACHE", "main", "train_models"]
 DEFAULT_CACHE = Path(".cache/bench/embeddings-minilm.npz")
 MESSAGE_QUANTILES = {"strict": 0.95, "balanced": 0.98, "permissive": 0.995}
 DOCUMENT_QUANTILES = {"strict": 0.95, "balanced": 0.99, "permissive": 0.998}
+HARMFUL_QUANTILES = {"strict": 0.99, "balanced": 0.995, "permissive": 0.999}
 SEED = 0
 
 
@@ -71,23 +80,31 @@ def _segments(text: str) -> list[str]:
     return [s.text for s in split_segments(text) if len(s.text.split()) >= 3]
 
 
-def _chat_rows(splits: InjectionSplits) -> list[LabelledText]:
-    """Benign customer chat that is in no injection set, deduplicated by text."""
-    # Read here, not imported at module level: guardrails sit below the agent, and only this offline
-    # training script needs the agent's phrases.
-    from parley.agent.intent.defaults import load_phrases
-
+def _new_rows(splits: InjectionSplits, rows: list[LabelledText]) -> list[LabelledText]:
+    """``rows`` that are in no injection set, deduplicated by text."""
     taken = {normalise(r.text) for r in splits.train} | {
         normalise(r.text) for rows in splits.tests.values() for r in rows
     }
-    commerce = [LabelledText(text, 0, "chat/commerce") for text, _, _ in load_phrases()]
-    rows = load_clinc_chat() + catalog_chat() + commerce
     kept: dict[str, LabelledText] = {}
     for row in rows:
         key = normalise(row.text)
         if key not in taken:
             kept.setdefault(key, row)
     return list(kept.values())
+
+
+def _chat_rows(splits: InjectionSplits) -> list[LabelledText]:
+    """Benign customer chat that is in no injection set."""
+    # Read here, not imported at module level: guardrails sit below the agent, and only this offline
+    # training script needs the agent's phrases.
+    from parley.agent.intent.defaults import load_phrases
+
+    commerce = [LabelledText(text, 0, "chat/commerce") for text, _, _ in load_phrases()]
+    return _new_rows(splits, load_clinc_chat() + catalog_chat() + commerce)
+
+
+def _quantiles(scores: np.ndarray, quantiles: dict[str, float]) -> dict[str, float]:
+    return {k: float(np.quantile(scores, q)) for k, q in quantiles.items()}
 
 
 def _fit_message_model(
@@ -103,9 +120,23 @@ def _fit_message_model(
     oof = cross_val_predict(make(), x, y, cv=folds, method="predict_proba")[:, 1]
     model = make().fit(x, y)
     net = DenseNet(tuple(model.coefs_), tuple(b.reshape(-1) for b in model.intercepts_))
-    benign = oof[(y == 0) & calibration]
-    thresholds = {k: float(np.quantile(benign, q)) for k, q in MESSAGE_QUANTILES.items()}
-    return net, thresholds
+    return net, _quantiles(oof[(y == 0) & calibration], MESSAGE_QUANTILES)
+
+
+def _fit_harmful_model(
+    x: np.ndarray, y: np.ndarray, calibration: np.ndarray
+) -> tuple[DenseNet, dict[str, float]]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    def make() -> LogisticRegression:
+        return LogisticRegression(C=1.0, max_iter=5000, class_weight="balanced")
+
+    folds = StratifiedKFold(5, shuffle=True, random_state=SEED)
+    oof = cross_val_predict(make(), x, y, cv=folds, method="predict_proba")[:, 1]
+    model = make().fit(x, y)
+    net = DenseNet((model.coef_.T.astype(np.float32),), (model.intercept_.astype(np.float32),))
+    return net, _quantiles(oof[(y == 0) & calibration], HARMFUL_QUANTILES)
 
 
 def _document_training_set(
@@ -155,7 +186,7 @@ def _fit_segment_model(
     oof = cross_val_predict(make(), x, y, cv=GroupKFold(5), groups=g, method="predict_proba")[:, 1]
     clean_docs = [i for i, attack_segments in enumerate(injected) if not attack_segments]
     doc_max = np.array([oof[g == i].max() for i in clean_docs])
-    thresholds = {k: float(np.quantile(doc_max, q)) for k, q in DOCUMENT_QUANTILES.items()}
+    thresholds = _quantiles(doc_max, DOCUMENT_QUANTILES)
     model = make().fit(x, y)
     net = DenseNet((model.coef_.T.astype(np.float32),), (model.intercept_.astype(np.float32),))
     counts = {"segments": len(y), "attack_segments": int(y.sum()), "benign_documents": len(clean_docs)}
@@ -186,6 +217,14 @@ def train_models(
     calibration = np.array([not r.source.startswith("chat/") for r in message_rows])
     message, message_thresholds = _fit_message_model(x, y, calibration)
 
+    written = _new_rows(splits, load_written_requests())
+    written_texts = [message_text(r.text, embedder.model_name) for r in written]
+    written_x = embed_with_cache(written_texts, embedder=embedder, cache_path=cache_path)
+    harmful_x = np.concatenate([x[y == 0], written_x])
+    harmful_y = np.array([0] * int((y == 0).sum()) + [r.label for r in written])
+    harmful_calibration = np.concatenate([calibration[y == 0], np.zeros(len(written), dtype=bool)])
+    harmful, harmful_thresholds = _fit_harmful_model(harmful_x, harmful_y, harmful_calibration)
+
     docs, injected = _document_training_set(splits, bipia_dir)
     unique = sorted({s for segments in docs for s in segments})
     vectors = dict(
@@ -208,6 +247,13 @@ def train_models(
             "train_sources": sources,
             "threshold_quantiles_of_oof_benign_corpus_rows": MESSAGE_QUANTILES,
         },
+        "harmful": {
+            "architecture": "logistic regression, C=1, balanced",
+            "written_harmful": int(harmful_y.sum()),
+            "written_harmless": len(written) - int(harmful_y.sum()),
+            "benign_rows": int((harmful_y == 0).sum()),
+            "threshold_quantiles_of_oof_benign_corpus_rows": HARMFUL_QUANTILES,
+        },
         "segment": {
             "architecture": "logistic regression on [vector, novelty, max similarity], C=1, balanced",
             **segment_counts,
@@ -216,10 +262,12 @@ def train_models(
         "data": _file_digest(
             [p for p in sorted(data_dir.iterdir()) if p.suffix in {".jsonl", ".csv"}]
             + sorted(bipia_dir.glob("*train*"))
-            + [DEFAULT_CLINC_PATH]
+            + [DEFAULT_CLINC_PATH, WRITTEN_REQUESTS_PATH]
         ),
     }
-    return InjectionModel(message, segment, message_thresholds, segment_thresholds, meta)
+    return InjectionModel(
+        message, segment, harmful, message_thresholds, segment_thresholds, harmful_thresholds, meta
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -235,6 +283,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
     print("message thresholds:", {k: round(v, 3) for k, v in model.message_thresholds.items()})
     print("segment thresholds:", {k: round(v, 3) for k, v in model.segment_thresholds.items()})
+    print("harmful thresholds:", {k: round(v, 3) for k, v in model.harmful_thresholds.items()})
 
 
 if __name__ == "__main__":
