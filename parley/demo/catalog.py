@@ -371,7 +371,10 @@ def demo_articles() -> list[DemoArticle]:
             "Shipping and delivery",
             "delivery",
             "# Shipping and delivery\n\nOrders placed before 14:00 on a working day ship the same day from stock.\n\n"
-            "## Delivery times\n\nGermany: 1-2 working days. EU: 2-5 working days. Rest of the world on request.\n\n"
+            "## Delivery times\n\nGermany: 1-2 working days. EU: 2-5 working days. Switzerland, the UK and the rest "
+            "of the world on request.\n\n"
+            "## Shipping costs\n\nGermany: 9.90 EUR per order, free from 250 EUR net. EU: 19.90 EUR per order. "
+            "Outside the EU we quote freight and customs papers with your order.\n\n"
             "## Cut-to-size plate\n\nPlate cut to size ships within 3 working days.",
         ),
         DemoArticle(
@@ -435,6 +438,20 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "delivery",
     ),
     DemoFaq(
+        "How much does shipping cost?",
+        "Within Germany 9.90 EUR per order, free from 250 EUR net; 19.90 EUR to the rest of the EU. Outside the "
+        "EU we quote freight and customs papers with your order.",
+        ("what are the delivery charges", "is shipping free", "shipping costs to Austria"),
+        "delivery",
+    ),
+    DemoFaq(
+        "Do you ship outside the EU?",
+        "Yes, to Switzerland, the UK, Norway and the rest of the world on request: we quote freight, delivery "
+        "time and customs papers with your order.",
+        ("delivery to the UK", "can you send it to the USA", "do you export to non-EU countries"),
+        "delivery",
+    ),
+    DemoFaq(
         "Can I return an item?",
         "Unused standard items within 30 days of delivery; cut-to-size material cannot be returned.",
         ("what is your return policy", "I want to send something back", "refund policy"),
@@ -474,6 +491,14 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "de",
     ),
     DemoFaq(
+        "Was kostet der Versand?",
+        "Innerhalb Deutschlands 9,90 EUR pro Bestellung, ab 250 EUR netto versandkostenfrei; in die übrige EU "
+        "19,90 EUR. Außerhalb der EU nennen wir Fracht und Zollpapiere mit dem Angebot.",
+        ("Wie hoch sind die Versandkosten?", "Ist der Versand kostenlos?"),
+        "delivery",
+        "de",
+    ),
+    DemoFaq(
         "Kann ich Ware zurückgeben?",
         "Unbenutzte Standardartikel innerhalb von 30 Tagen nach Lieferung; zugeschnittenes Material ist vom Umtausch ausgeschlossen.",
         (
@@ -502,6 +527,14 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "¿Cuánto tarda el envío?",
         "Los pedidos antes de las 14:00 salen el mismo día: 1-2 días laborables en Alemania, 2-5 en la UE.",
         ("¿Cuántos días tarda la entrega?", "¿Envían al extranjero?", "plazo de entrega"),
+        "delivery",
+        "es",
+    ),
+    DemoFaq(
+        "¿Cuánto cuesta el envío?",
+        "Dentro de Alemania 9,90 EUR por pedido, gratis a partir de 250 EUR netos; al resto de la UE 19,90 EUR. "
+        "Fuera de la UE cotizamos el transporte y los papeles de aduana con su pedido.",
+        ("¿Cuáles son los gastos de envío?", "¿El envío es gratis?"),
         "delivery",
         "es",
     ),

@@ -84,6 +84,12 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("habt ihr 40 auf Lager?", 40),
         ("are 200 available?", 200),
         ("do you have 6204 in stock?", None),
+        ("price for 40 aluminium plate 10 mm", 40),
+        ("Ich brauche 10 Alu-Platten 10 mm", 10),
+        ("necesito 20 placas de aluminio", 20),
+        ("5 deep groove ball bearings", 5),
+        ("2 questions about plates", None),
+        ("price of 6061 aluminium plates", None),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

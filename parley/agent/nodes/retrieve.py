@@ -13,6 +13,7 @@ from parley.agent.nodes import timed
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     ASKS_WHAT_IS_SOLD,
+    DELIVERY_BY,
     asks_the_same,
     compares_prices,
     search_terms,
@@ -67,13 +68,24 @@ async def _unless_busy(lookup: Awaitable[str | None]) -> str | None:
         return None
 
 
+_DELIVERY_QUESTION = {
+    "en": "How long does delivery take?",
+    "de": "Wie lange dauert die Lieferung?",
+    "es": "¿Cuánto tarda la entrega?",
+}
+"""Asked of the knowledge base for "can I have it by Friday?": the business's delivery times answer it, and
+its own words are far in meaning from the day asked about."""
+
+
 async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
+    language = state.get("language")
+    question, vector = state["text"], ctx.vector
+    if DELIVERY_BY.search(question):
+        question, vector = _DELIVERY_QUESTION.get(language or "en", _DELIVERY_QUESTION["en"]), None
     return await _unless_busy(
-        ctx.knowledge.answer(
-            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, language=state.get("language")
-        )
+        ctx.knowledge.answer(ctx.actor.tenant_id, question, query_vector=vector, language=language)
     )
 
 
@@ -197,7 +209,8 @@ hours or contact: "end mills to cut aluminium" or "open-end" name them without a
 
 
 def _asks_a_policy_too(state: AgentState) -> bool:
-    return bool(topics(state["text"], state.get("language")) & _SECOND_QUESTIONS)
+    text = state["text"]
+    return bool(topics(text, state.get("language")) & _SECOND_QUESTIONS) or bool(DELIVERY_BY.search(text))
 
 
 _CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})

@@ -16,7 +16,7 @@ import numpy as np
 from parley.agent.intent.classifier import IntentClassifier
 from parley.agent.intent.defaults import load_phrases
 from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
-from parley.agent.offline.entities import ABOUT_OWN_ORDER, PERCENT
+from parley.agent.offline.entities import ABOUT_OWN_ORDER, DELIVERY_BY, PERCENT
 
 __all__ = ["IntentModel", "train_intents"]
 
@@ -141,6 +141,13 @@ _RULES: tuple[_Rule, ...] = (
         ABOUT_OWN_ORDER,
         "order_status",
         frozenset({"faq", "greeting", "goodbye", "product_question", OUT_OF_SCOPE}),
+    ),
+    # "geht das bis Freitag?" read as a complaint, "if I order today, when will it arrive?" as an order's
+    # status: whether it can be had by a day is a question for the delivery times
+    _Rule(
+        DELIVERY_BY,
+        "faq",
+        frozenset({"complaint", "order_status", "greeting", "goodbye", "faq", OUT_OF_SCOPE}),
     ),
     # "price?" read as a discount request: asking the price is not haggling unless it says so
     _Rule(

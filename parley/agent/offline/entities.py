@@ -15,6 +15,7 @@ __all__ = [
     "ASKS_WHAT_IS_SOLD",
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
+    "DELIVERY_BY",
     "PERCENT",
     "THANKS",
     "asks_the_same",
@@ -50,6 +51,12 @@ _PRODUCT_FORMS = (
 _UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PACKAGING))})"
 """What a count is counted in: "5 pieces", "12 boxes"."""
 _FORMS = f"(?:{'|'.join(_PRODUCT_FORMS)})"
+_NOT_A_MATERIAL = (
+    "mm", "cm", "m", "in", "inch", "zoll", "x", "of", "de", "von", "for", "für", "para", "about", "with", "mit",
+    "con", "and", "und", "y", "or", "oder", "o", "the", "your", "ihre", "eure", "sus",
+)  # fmt: skip
+_MATERIAL_WORDS = rf"(?:(?!(?:{'|'.join(_NOT_A_MATERIAL)})\b)[^\W\d_]+(?:-|\s+)){{1,3}}?"
+"""Up to three words between a count and a product form: "40 aluminium plates", "10 Alu-Platten"."""
 _CHEAPEST = re.compile(
     r"\b(?:cheapest|cheaper|least\s+expensive|less\s+expensive|lowest[- ]priced|günstigste[nrms]?|"
     r"günstiger|billigste[nrms]?|billiger|más\s+barat[oa]s?|mas\s+barat[oa]s?)\b",
@@ -144,6 +151,24 @@ ABOUT_OWN_ORDER = re.compile(
 )
 """A question where or when the customer's own order is ("where is my order?", "¿Dónde está mi pedido?"):
 their orders answer it, not the FAQ about delivery times."""
+_DAY = (
+    r"(?:tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|next\s+week|the\s+weekend|"
+    r"morgen|übermorgen|montag|dienstag|mittwoch|donnerstag|freitag|samstag|nächste[nr]?\s+woche|"
+    r"mañana|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|la\s+semana\s+que\s+viene|"
+    r"la\s+próxima\s+semana)"
+)
+DELIVERY_BY = re.compile(
+    r"^(?!.*\b(?:open|opening|hours|pick|collect|geöffnet|offen|abholen|abrir|abren|abiertos|horario|recoger|"
+    r"(?:my|our|mein\w*|unser\w*|mi|mis|nuestr\w*)\s+(?:\w+\s+)?(?:order|delivery|parcel|package|bestellung|"
+    r"lieferung|paket|pedido|paquete|envío))\b)"
+    rf".*(?:\b(?:by|before|until|for|bis|para|antes\s+del?|el)\s+(?:(?:this|next|diesen|kommenden|zum|este)\s+)?{_DAY}\b|"
+    r"\bif\s+(?:i|we)\s+order\b|\bwenn\s+(?:ich|wir)\s+(?:heute|jetzt)\s+bestell|"
+    r"\bsi\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pido|pedimos|compro)\s+(?:hoy|ahora)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""Whether something can be had by a day: "can you deliver by Friday?", "geht das bis Freitag?", "¿lo pueden
+entregar el viernes?", "if I order today, when will it arrive?". The business's delivery times answer it;
+the bot may not promise the day (not about the customer's own order, opening hours or a pick-up)."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
     "erste": 0, "zweite": 1, "dritte": 2, "vierte": 3, "letzte": -1, "primero": 0, "primera": 0, "primer": 0,
@@ -161,6 +186,9 @@ _QUANTITY = (
     # Before a product word, a number of four digits or more is an alloy or a part code ("6061 plates",
     # "6205 bearings") unless it is round ("1000 bolts"); the end of a part number is not a count either.
     re.compile(rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s*{_FORMS}\b", re.IGNORECASE),
+    re.compile(
+        rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s+{_MATERIAL_WORDS}(?:{_FORMS}|plate|sheet)\b", re.IGNORECASE
+    ),
     # "¿cuál es el precio de 20?", "price of 20?": after a price word, a count ("¿y de 8?" stays a size)
     re.compile(
         r"\b(?:precio|price|preis)\s+(?:de|of|für|for|von)\s+(\d{1,6})\s*(?:[?.!,;]|$)", re.IGNORECASE
@@ -225,7 +253,8 @@ _STOP = frozenset([
     "muéstreme", "muestre", "enséñeme", "send", "give", "u", "schickt",
     "schicken", "senden", "mándenme", "envíen", "können", "könnten", "mir", "uns", "angebot", "quotation",
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
-    "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas",
+    "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas", "replacement", "broken",
+    "worn", "ersatz", "kaputten", "kaputte", "kaputt", "repuesto", "roto", "rota",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
     *(verb for verbs in _SELLING.values() for verb in verbs),

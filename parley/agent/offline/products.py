@@ -250,8 +250,10 @@ _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IG
 
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
     terms = list(dict.fromkeys(_term(w) for t in search_terms(text) for w in _GLOSSARY.get(t, t).split()))
-    if entities.get("quantity") is not None:
-        terms = [t for t in terms if t != str(entities["quantity"])]
+    count = entities.get("quantity")
+    # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
+    if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
+        terms = [t for t in terms if t != str(count)]
     lowered = text.lower()
     query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
     asked, searched = terms, terms[:2]
