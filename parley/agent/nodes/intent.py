@@ -84,8 +84,15 @@ def _quantity_follow_up(text: str, entities: dict[str, Any], memory: dict[str, A
     return set(search_terms(text)) <= {str(quantity)}
 
 
-def _one_of_the_list(text: str, memory: dict[str, Any]) -> bool:
-    return bool(memory.get("last_listed") and _THE_ONE.search(text))
+_ORDINAL_WORDS = 4
+"""At most this many words for an ordinal alone to pick one of a list: "die erste", "the second one please"."""
+
+
+def _one_of_the_list(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
+    picked = _THE_ONE.search(text) or (
+        entities.get("ordinal") is not None and len(text.split()) <= _ORDINAL_WORDS
+    )
+    return bool(memory.get("last_listed") and picked)
 
 
 def _product_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
@@ -181,10 +188,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             last = memory.get("last_intent")
             intent = last if last in _CATALOG else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
-        elif (intent not in _CATALOG and _one_of_the_list(text, memory)) or (
+        elif (intent not in _CATALOG and _one_of_the_list(text, entities, memory)) or (
             intent == "out_of_scope" and _product_follow_up(text, entities, memory)
         ):
-            # "die 30mm" after a list of collets, whatever it was read as (a complaint)
+            # "die 30mm" or "die erste" after a list of collets, whatever it was read as (a complaint)
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
@@ -210,7 +217,12 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     if intent == "place_order" and asks_for_quotation(text) and not proposal:
         # "we need 10x ... - can you send me an offer?": a quotation first, not an order
         intent = "price_quote"
-    answers_order = entities.get("skus") or entities.get("quantity") or _names_one_listed(text, memory)
+    answers_order = (
+        entities.get("skus")
+        or entities.get("quantity")
+        or _names_one_listed(text, memory)
+        or _one_of_the_list(text, entities, memory)
+    )
     if (
         order_question
         and intent in _ORDER_ANSWERS

@@ -235,7 +235,7 @@ _STOP = frozenset([
     "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also",
     "tell", "know", "let", "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet",
     "kosten", "habt", "hast", "hat", "wie", "viel", "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir",
-    "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuesta", "cuestan", "valen",
+    "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuántas", "cuantas", "cuánta", "cuanta", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
     "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",

@@ -41,7 +41,7 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
         parts = [
             part("product", name=product["name"], sku=product["sku"], description=""),
             also_part(others),
-            part("order_which"),
+            part("order_which_one" if entities.get("quantity") else "order_which"),
         ]
         return Plan(parts=parts, order_question=True, order_count=entities.get("quantity"))
     quantity = entities.get("quantity")
