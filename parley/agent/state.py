@@ -20,6 +20,7 @@ class Memory(TypedDict, total=False):
     last_product: dict[str, Any]
     last_quotation: str
     last_quantity: int
+    last_counts_pieces: bool
     last_order: str
     proposed_order: dict[str, Any]
     order_question: bool

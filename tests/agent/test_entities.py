@@ -90,10 +90,28 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("5 deep groove ball bearings", 5),
         ("2 questions about plates", None),
         ("price of 6061 aluminium plates", None),
+        ("I need 500 M8x40 bolts", 500),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:
     assert extract_entities(text).get("quantity") == quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("price for 100 hex nuts M8", True),
+        ("price of 200 M8 nuts", True),
+        ("Angebot über 100 Sechskantmuttern M8", True),
+        ("I need 500 M8x40 bolts", True),
+        ("12 boxes of HB-M8x40-88Z", False),
+        ("¿cuánto cuestan 50 cajas de tornillos M8x20?", False),
+        ("10 sets of drills", False),
+        ("Was kosten 20 Stück?", False),
+    ],
+)
+def test_a_count_of_the_things_themselves_is_told_from_a_count_of_boxes(text: str, pieces: bool) -> None:
+    assert bool(extract_entities(text).get("counts_pieces")) is pieces
 
 
 def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:

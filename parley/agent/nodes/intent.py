@@ -235,6 +235,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         if order_count and entities.get("quantity") is None:
             entities["quantity"] = order_count
+            if memory.get("last_counts_pieces"):
+                entities["counts_pieces"] = True
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = {"lines": proposal["lines"]}

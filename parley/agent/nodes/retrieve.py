@@ -320,6 +320,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
                 memory["last_listed"] = [product.get("sku"), *(other.get("sku") for other in found["others"])]
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
+        memory["last_counts_pieces"] = bool(state["entities"].get("counts_pieces"))
     return {
         "intent": intent,
         "entities": state["entities"],

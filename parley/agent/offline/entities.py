@@ -51,6 +51,16 @@ _PRODUCT_FORMS = (
 _UNITS = f"(?:{'|'.join((*_COUNTED_IN, *_PACKAGING))})"
 """What a count is counted in: "5 pieces", "12 boxes"."""
 _FORMS = f"(?:{'|'.join(_PRODUCT_FORMS)})"
+_UNITS_OF_SALE = frozenset(
+    {"sets", "set", "pairs", "pair", "rolls", "roll", "rollen", "rolle", "rollos", "rollo"}
+)
+_THE_THINGS = re.compile(
+    rf"^\s+(?!(?:{'|'.join([*_PACKAGING, *_UNITS_OF_SALE])})\b)(?:\S+\s+){{0,3}}?(?:{'|'.join(f for f in _PRODUCT_FORMS if f not in _UNITS_OF_SALE)})\b|"
+    r"^\s*[^\W\d_]*(?:muttern|schrauben|scheiben)\b",
+    re.IGNORECASE,
+)
+"""After a count, the things themselves ("100 hex nuts", "200 M8 nuts", "100 Sechskantmuttern"), not boxes."""
+_COMPOUND_FORMS = r"[^\W\d_]+(?:muttern|schrauben|platten|bleche|stangen|fräser|bohrer|lager|zangen|scheiben)"
 _NOT_A_MATERIAL = (
     "mm", "cm", "m", "in", "inch", "zoll", "x", "of", "de", "von", "for", "für", "para", "about", "with", "mit",
     "con", "and", "und", "y", "or", "oder", "o", "the", "your", "ihre", "eure", "sus",
@@ -187,7 +197,8 @@ _QUANTITY = (
     # "6205 bearings") unless it is round ("1000 bolts"); the end of a part number is not a count either.
     re.compile(rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s*{_FORMS}\b", re.IGNORECASE),
     re.compile(
-        rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s+{_MATERIAL_WORDS}(?:{_FORMS}|plate|sheet)\b", re.IGNORECASE
+        rf"(?<![\w.-])(\d{{1,3}}|\d{{1,4}}00)\s+(?:{_MATERIAL_WORDS}(?:{_FORMS}|plate|sheet)|{_COMPOUND_FORMS})\b",
+        re.IGNORECASE,
     ),
     # "¿cuál es el precio de 20?", "price of 20?": after a price word, a count ("¿y de 8?" stays a size)
     re.compile(
@@ -208,7 +219,7 @@ _QUANTITY = (
     re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+|of\s+|de\s+|von\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
     # A count written before a size code: "price of 200 M8 nuts", "5 ER32 collets".
     # (not a part number's tail, an alloy's temper or a count itself: "AL-6061 x40", "6061 T6 plate").
-    re.compile(r"(?<![\w-])(\d{1,6})\s+(?=(?![tx]\d)[a-z]{1,3}\d+\b)", re.IGNORECASE),
+    re.compile(r"(?<![\w-])(\d{1,6})\s+(?=(?![tx]\d)[a-z]{1,3}\d+(?:x\d+)?\b)", re.IGNORECASE),
     # "x40", "40x", unless it is a dimension between two sizes: "M8 x 20", "500 x 500".
     re.compile(r"(?<![\w.])x(\d{1,6})\b", re.IGNORECASE),
     re.compile(r"(?<![\w.])(?<!\d\s)x\s(\d{1,6})\b", re.IGNORECASE),
@@ -322,12 +333,13 @@ def _in_digits(text: str) -> str:
     return _NUMBER_WORDS.sub(value, text)
 
 
-def _quantity(text: str) -> int | None:
+def _quantity(text: str) -> tuple[int, str] | None:
+    """The count, and what the message says after it."""
     text = _in_digits(_ungrouped(text))
     for pattern in _QUANTITY:
         match = pattern.search(text)
         if match:
-            return int(match.group(1))
+            return int(match.group(1)), text[match.end(1) :]
     return None
 
 
@@ -379,9 +391,10 @@ def extract_entities(text: str) -> dict[str, Any]:
     phones = [p.strip() for p in _PHONE.findall(without_ids) if sum(c.isdigit() for c in p) >= 8]
     if phones:
         found["phones"] = phones
-    quantity = _quantity(text)
-    if quantity is not None:
-        found["quantity"] = quantity
+    if counted := _quantity(text):
+        found["quantity"] = counted[0]
+        if _THE_THINGS.search(counted[1]):
+            found["counts_pieces"] = True
     if _CHEAPEST.search(text):
         found["cheapest"] = True
     elif _DEAREST.search(text):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION
-from parley.agent.offline.planner import Plan, also_part, available_stock, part, quote_plan
+from parley.agent.offline.planner import Plan, also_part, available_stock, in_packages, part, quote_plan
 from parley.agent.offline.products import QuoteLine
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
@@ -44,15 +44,20 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
             part("order_which_one" if entities.get("quantity") else "order_which"),
         ]
         return Plan(parts=parts, order_question=True, order_count=entities.get("quantity"))
-    quantity = entities.get("quantity")
+    memory = state.get("memory", {})
+    quantity, pieces = entities.get("quantity"), bool(entities.get("counts_pieces"))
     if quantity is None and facts.get("remembered"):
-        quantity = state.get("memory", {}).get("last_quantity")
+        quantity, pieces = memory.get("last_quantity"), bool(memory.get("last_counts_pieces"))
+    language = state.get("language") or "en"
     if not quantity:
-        language = state.get("language") or "en"
         unit = counted_unit(2, product.get("unit", "pcs"), language)
         asking = part("order_quantity", unit=unit, name=product["name"], sku=product["sku"])
         return Plan(parts=[asking], order_question=True)
-    return [QuoteLine(product=product, quantity=int(quantity), query=facts.get("product_query", ""))]
+    packing = None
+    if pieces:
+        quantity, packing = in_packages(int(quantity), product, language, said=state["text"])
+    query = facts.get("product_query", "")
+    return [QuoteLine(product=product, quantity=int(quantity), query=query, packing=packing)]
 
 
 async def _short_stock(tools: ToolBox, lines: list[QuoteLine], language: str) -> list[dict[str, Any]]:
@@ -75,7 +80,8 @@ async def _propose(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> P
     price = quoted.get("facts", {}).get("price")
     if price is None or any(not line["product"] for line in asked):
         return quoted  # a product was not found, or the prices could not be worked out: nothing to propose
-    parts = [*quoted["parts"], *await _short_stock(tools, asked, language)]
+    packing = [line["packing"] for line in asked if line.get("packing")]
+    parts = [*packing, *quoted["parts"], *await _short_stock(tools, asked, language)]
     if customer_id is None:
         return _to_person("an order from a visitor without a customer record", parts, price=price)
     if not tools.has("create_order"):

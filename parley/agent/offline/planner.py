@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
+from parley.agent.offline.products import package_size
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
@@ -99,6 +100,25 @@ async def _in_stock_instead(
                 part("in_stock_instead", name=other["name"], sku=other["sku"], available=available, unit=unit)
             ]
     return []
+
+
+def in_packages(
+    pieces: int, product: dict[str, Any], language: str, *, said: str
+) -> tuple[int, dict[str, Any] | None]:
+    """A count of the things themselves as units of sale, and the note that says so.
+
+    "100 hex nuts" of nuts sold in boxes of 100 is one box, not 100 boxes; 250 are three. A product sold one
+    by one keeps the count and gets no note. The note repeats the customer's count, so it comes only when the
+    message ``said`` it: a reply's numbers come from tool results or the customer's own message.
+    """
+    size = package_size(product)
+    if size is None:
+        return pieces, None
+    boxes = -(-pieces // size)
+    if not re.search(rf"(?<!\d){pieces}(?!\d)", said):
+        return boxes, None
+    unit = counted_unit(boxes, product.get("unit", "pcs"), language)
+    return boxes, part("in_packages", pieces=pieces, packages=boxes, unit=unit, size=size)
 
 
 async def _stock_parts(
@@ -225,17 +245,21 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         # The part number as the customer typed it reads better than the search terms made of it.
         query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
         return Plan(parts=[part("product_not_found", query=query) if query else part("need_product")])
+    memory = state.get("memory", {})
     quantity = state["entities"].get("quantity")
-    if quantity is None and facts.get("follow_up"):
+    pieces = bool(state["entities"].get("counts_pieces"))
+    if quantity is None and (facts.get("follow_up") or facts.get("remembered")):
         # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
-        quantity = state.get("memory", {}).get("last_quantity")
+        quantity, pieces = memory.get("last_quantity"), bool(memory.get("last_counts_pieces"))
     if facts.get("remembered"):
-        quantity = quantity or state.get("memory", {}).get("last_quantity")
         fresh = await tools.call("get_product", product_id=str(product["id"]))
         if not fresh.ok:
             return Plan(parts=[part("need_product")])
         product = fresh.data
     parts: list[dict[str, Any]] = []
+    packing = None
+    if quantity and pieces:
+        quantity, packing = in_packages(quantity, product, language, said=text)
     if intent == "product_question" or not facts.get("remembered"):
         description = (
             (product.get("description") or "").split(". ")[0].rstrip(".") + "."
@@ -246,6 +270,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         others = facts.get("others") or []
         if others:
             parts.append(also_part(others))
+    if packing:
+        parts.append(packing)
     wants_price = intent == "price_quote" or bool(
         _PRICE_WORDS.search(text) or compares_prices(state["entities"])
     )

@@ -109,6 +109,15 @@ _PACKED_BY = re.compile(
 the M12 bolts is not the M5 bolt that comes in boxes of 50."""
 
 
+_PACKAGE = re.compile(r"\b(?:box|pack|bag|carton|can)\s+of\s+(\d+)\b", re.IGNORECASE)
+
+
+def package_size(product: dict[str, Any]) -> int | None:
+    """How many of the thing one unit of sale holds ("box of 100"), or None when it is sold one by one."""
+    match = _PACKAGE.search(str(product.get("name", "")))
+    return int(match.group(1)) if match and int(match.group(1)) > 1 else None
+
+
 def _named(product: dict[str, Any]) -> set[str]:
     name = _PACKED_BY.sub(" ", str(product.get("name", "")))
     return _words(f"{name} {product.get('sku', '')} {product.get('category', '')}")
