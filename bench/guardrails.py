@@ -202,24 +202,19 @@ def run_injection(sets, vecs, embedder_for_topics) -> list[dict]:
                 vecs,
             )
         )
-    injection_only = InjectionDetector(InjectionConfig(screen_harmful_requests=False), model=model)
-    rows.append(
-        evaluate_flagger(
-            "Parley detector, balanced, without the harmful-request screen",
-            lambda rs, x: [injection_only.check(r.text, v).stops for r, v in zip(rs, x, strict=True)],
-            sets,
-            vecs,
+    for name, config in (
+        ("without the harmful-request screen", InjectionConfig(screen_harmful_requests=False)),
+        ("classifier also on non-Latin text", InjectionConfig(classify_unreadable_scripts=True)),
+    ):
+        variant = InjectionDetector(config, model=model)
+        rows.append(
+            evaluate_flagger(
+                f"Parley detector, balanced, {name}",
+                lambda rs, x, d=variant: [d.check(r.text, v).stops for r, v in zip(rs, x, strict=True)],
+                sets,
+                vecs,
+            )
         )
-    )
-    everywhere = InjectionDetector(InjectionConfig(classify_unreadable_scripts=True), model=model)
-    rows.append(
-        evaluate_flagger(
-            "Parley detector, balanced, classifier also on non-Latin text",
-            lambda rs, x: [everywhere.check(r.text, v).stops for r, v in zip(rs, x, strict=True)],
-            sets,
-            vecs,
-        )
-    )
     strict = InjectionDetector(InjectionConfig(operating_point="strict", classify_unreadable_scripts=True))
     topics = TopicChecker(
         TopicConfig(topics=HARMFUL_TOPICS, similarity_threshold=0.5), embedder=embedder_for_topics

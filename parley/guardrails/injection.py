@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 
@@ -110,24 +111,16 @@ class InjectionDetector:
         }
         if patterns:
             names = ", ".join(sorted({p["code"] for p in patterns}))
-            return Verdict(
-                action=self.config.action,
-                code="injection.pattern",
-                message=f"The message matches known injection phrasing ({names}).",
-                details=details,
-            )
+            return self._stop("pattern", f"The message matches known injection phrasing ({names}).", details)
         if score is not None and score >= self.threshold:
-            return Verdict(
-                action=self.config.action,
-                code="injection.classifier",
-                message=f"The message looks like a prompt injection (score {score:.2f}).",
-                details=details,
+            return self._stop(
+                "classifier", f"The message looks like a prompt injection (score {score:.2f}).", details
             )
         if harmful is not None and harmful >= self.harmful_threshold:
-            return Verdict(
-                action=self.config.action,
-                code="injection.harmful_request",
-                message=f"The message asks for harmful content (score {harmful:.2f}).",
-                details=details,
+            return self._stop(
+                "harmful_request", f"The message asks for harmful content (score {harmful:.2f}).", details
             )
         return Verdict.ok("injection.ok", **details)
+
+    def _stop(self, rule: str, message: str, details: dict[str, Any]) -> Verdict:
+        return Verdict(action=self.config.action, code=f"injection.{rule}", message=message, details=details)
