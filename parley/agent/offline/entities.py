@@ -54,9 +54,10 @@ _FORMS = f"(?:{'|'.join(_PRODUCT_FORMS)})"
 _UNITS_OF_SALE = frozenset(
     {"sets", "set", "pairs", "pair", "rolls", "roll", "rollen", "rolle", "rollos", "rollo"}
 )
+_NOT_THE_THINGS = "|".join([*_PACKAGING, *_UNITS_OF_SALE])
+_THINGS = "|".join(form for form in _PRODUCT_FORMS if form not in _UNITS_OF_SALE)
 _THE_THINGS = re.compile(
-    rf"^\s+(?!(?:{'|'.join([*_PACKAGING, *_UNITS_OF_SALE])})\b)(?:\S+\s+){{0,3}}?(?:{'|'.join(f for f in _PRODUCT_FORMS if f not in _UNITS_OF_SALE)})\b|"
-    r"^\s*[^\W\d_]*(?:muttern|schrauben|scheiben)\b",
+    rf"^\s+(?!(?:{_NOT_THE_THINGS})\b)(?:\S+\s+){{0,3}}?(?:{_THINGS})\b|^\s*[^\W\d_]*(?:muttern|schrauben|scheiben)\b",
     re.IGNORECASE,
 )
 """After a count, the things themselves ("100 hex nuts", "200 M8 nuts", "100 Sechskantmuttern"), not boxes."""
