@@ -145,6 +145,10 @@ def test_search_terms_put_numbers_first_and_drop_filler_words() -> None:
     assert search_terms("4 piezas de EM-C06") == ["c06", "em", "4"]
     assert "platten" in search_terms("3 Platten 6061")
     assert search_terms("ok, I want to order 50") == ["50"]
+    # what a price is given for, and the words of a customer's broken part, are no product words either
+    assert search_terms("how much per meter?") == []
+    assert search_terms("what size collets do you have?") == ["collets"]
+    assert search_terms("do you sell a replacement for a broken drill?") == ["drill"]
     assert search_terms("vale, quiero pedir 50") == ["50"]
     assert search_terms("ok, dann bestelle ich 5") == ["5"]
     assert search_terms("perfecto, quiero pedir 30") == ["30"]

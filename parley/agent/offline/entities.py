@@ -173,12 +173,13 @@ DELIVERY_BY = re.compile(
     r"(?:my|our|mein\w*|unser\w*|mi|mis|nuestr\w*)\s+(?:\w+\s+)?(?:order|delivery|parcel|package|bestellung|"
     r"lieferung|paket|pedido|paquete|envío))\b)"
     rf".*(?:\b(?:by|before|until|for|bis|para|antes\s+del?|el)\s+(?:(?:this|next|diesen|kommenden|zum|este)\s+)?{_DAY}\b|"
-    r"\bif\s+(?:i|we)\s+order\b|\bwenn\s+(?:ich|wir)\s+(?:heute|jetzt)\s+bestell|"
+    r"\bif\s+(?:i|we)\s+order\b|\bwenn\s+(?:ich|wir)\s+(?:heute|jetzt)\s+bestell|\blead[\s-]?times?\b|"
     r"\bsi\s+(?:lo\s+|la\s+|los\s+|las\s+)?(?:pido|pedimos|compro)\s+(?:hoy|ahora)\b)",
     re.IGNORECASE | re.DOTALL,
 )
 """Whether something can be had by a day: "can you deliver by Friday?", "geht das bis Freitag?", "¿lo pueden
-entregar el viernes?", "if I order today, when will it arrive?". The business's delivery times answer it;
+entregar el viernes?", "if I order today, when will it arrive?", "what's the lead time?". The business's
+delivery times answer it;
 the bot may not promise the day (not about the customer's own order, opening hours or a pick-up)."""
 _ORDINALS = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "last": -1,
@@ -265,7 +266,8 @@ _STOP = frozenset([
     "muéstreme", "muestre", "enséñeme", "send", "give", "u", "schickt",
     "schicken", "senden", "mándenme", "envíen", "können", "könnten", "mir", "uns", "angebot", "quotation",
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
-    "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas", "replacement", "broken",
+    "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas", "replacement", "broken", "size",
+    "größe", "tamaño", "medida",
     "worn", "ersatz", "kaputten", "kaputte", "kaputt", "repuesto", "roto", "rota",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
@@ -411,10 +413,16 @@ def extract_entities(text: str) -> dict[str, Any]:
     return found
 
 
+_PER_UNIT = re.compile(
+    r"\b(?:per|pro|por|je|a)\s+(?:meter|metre|metro|m|piece|pc|pcs|stück|stk|pieza|unit|unidad|box|kg)\b"
+)
+"""What a price is given for ("how much per meter?"): no product word."""
+
+
 def search_terms(text: str) -> list[str]:
     """The message's words worth matching against product names, most distinctive first."""
     # "8mm" is the 8 mm one: the catalog writes the number and the unit apart.
-    spaced = re.sub(r"(?<=\d)(mm|cm|kg)\b", r" \1", _ungrouped(text).lower())
+    spaced = _PER_UNIT.sub(" ", re.sub(r"(?<=\d)(mm|cm|kg)\b", r" \1", _ungrouped(text).lower()))
     words = re.findall(r"[\w.]+", spaced)
     # A lone digit stays: "a collet for 9 mm" names the 9 mm one.
     stripped = (w.strip(".") for w in words)
