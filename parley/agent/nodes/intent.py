@@ -167,12 +167,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
         elif (
-            intent in _CATALOG
+            (intent in _CATALOG or (intent == "place_order" and text.rstrip().endswith("?")))
             and asks_the_same(text)
             and memory.get("last_intent") in _CATALOG
             and not asks_price_or_stock(text)
         ):
-            # "and the 16 mm one?" after a price asks its price too (it was read as a stock check)
+            # "and the 16 mm one?" after a price asks its price too (it was read as a stock check), and "and 5
+            # boxes?" asks the price of 5 (it was read as an order)
             intent = memory["last_intent"]
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
