@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION
-from parley.agent.offline.planner import Plan, also_part, available_stock, in_packages, part, quote_plan
+from parley.agent.offline.planner import Plan, also_part, available_stock, count_of_sale, part, quote_plan
 from parley.agent.offline.products import QuoteLine
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
@@ -44,18 +44,12 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
             part("order_which_one" if entities.get("quantity") else "order_which"),
         ]
         return Plan(parts=parts, order_question=True, order_count=entities.get("quantity"))
-    memory = state.get("memory", {})
-    quantity, pieces = entities.get("quantity"), bool(entities.get("counts_pieces"))
-    if quantity is None and facts.get("remembered"):
-        quantity, pieces = memory.get("last_quantity"), bool(memory.get("last_counts_pieces"))
     language = state.get("language") or "en"
+    quantity, packing = count_of_sale(state, product, language, remembered=bool(facts.get("remembered")))
     if not quantity:
         unit = counted_unit(2, product.get("unit", "pcs"), language)
         asking = part("order_quantity", unit=unit, name=product["name"], sku=product["sku"])
         return Plan(parts=[asking], order_question=True)
-    packing = None
-    if pieces:
-        quantity, packing = in_packages(int(quantity), product, language, said=state["text"])
     query = facts.get("product_query", "")
     return [QuoteLine(product=product, quantity=int(quantity), query=query, packing=packing)]
 

@@ -102,7 +102,24 @@ async def _in_stock_instead(
     return []
 
 
-def in_packages(
+def count_of_sale(
+    state: dict[str, Any], product: dict[str, Any], language: str, *, remembered: bool
+) -> tuple[int | None, dict[str, Any] | None]:
+    """The count asked for in units of sale, and the note when it was counted in pieces of a boxed product.
+
+    Without a count in the message, the last one asked for stands when ``remembered`` (the same product
+    again, or "and the first one?" after "price for 5?").
+    """
+    entities, memory = state.get("entities", {}), state.get("memory", {})
+    quantity, pieces = entities.get("quantity"), bool(entities.get("counts_pieces"))
+    if quantity is None and remembered:
+        quantity, pieces = memory.get("last_quantity"), bool(memory.get("last_counts_pieces"))
+    if not quantity or not pieces:
+        return quantity, None
+    return _in_packages(int(quantity), product, language, said=state["text"])
+
+
+def _in_packages(
     pieces: int, product: dict[str, Any], language: str, *, said: str
 ) -> tuple[int, dict[str, Any] | None]:
     """A count of the things themselves as units of sale, and the note that says so.
@@ -245,21 +262,15 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         # The part number as the customer typed it reads better than the search terms made of it.
         query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
         return Plan(parts=[part("product_not_found", query=query) if query else part("need_product")])
-    memory = state.get("memory", {})
-    quantity = state["entities"].get("quantity")
-    pieces = bool(state["entities"].get("counts_pieces"))
-    if quantity is None and (facts.get("follow_up") or facts.get("remembered")):
-        # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
-        quantity, pieces = memory.get("last_quantity"), bool(memory.get("last_counts_pieces"))
     if facts.get("remembered"):
         fresh = await tools.call("get_product", product_id=str(product["id"]))
         if not fresh.ok:
             return Plan(parts=[part("need_product")])
         product = fresh.data
     parts: list[dict[str, Any]] = []
-    packing = None
-    if quantity and pieces:
-        quantity, packing = in_packages(quantity, product, language, said=text)
+    # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
+    remembered = bool(facts.get("follow_up") or facts.get("remembered"))
+    quantity, packing = count_of_sale(state, product, language, remembered=remembered)
     if intent == "product_question" or not facts.get("remembered"):
         description = (
             (product.get("description") or "").split(". ")[0].rstrip(".") + "."

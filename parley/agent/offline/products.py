@@ -100,16 +100,18 @@ def _is_code(term: str) -> bool:
     return len(term) >= 3 and any(c.isdigit() for c in term)
 
 
+_PACKAGES = r"(?:box|pack|bag|carton|can)"
+"""What holds many of a thing; a set or a roll is sold as one."""
 _PACKED_BY = re.compile(
-    r"\b(?:(?:box|pack|bag|set|roll|carton|can)\s+of\s+\d+|"
-    r"\d+\s+(?:pieces|pcs|units)\s+(?:per|a|each)\s+(?:box|pack|bag|set|roll|carton))\b",
+    rf"\b(?:(?:{_PACKAGES}|set|roll)\s+of\s+\d+|"
+    rf"\d+\s+(?:pieces|pcs|units)\s+(?:per|a|each)\s+(?:{_PACKAGES}|set|roll))\b",
     re.IGNORECASE,
 )
 """How many a package holds ("box of 50", "50 pieces per box"): no size of the product. "the 50 mm one" of
 the M12 bolts is not the M5 bolt that comes in boxes of 50."""
 
 
-_PACKAGE = re.compile(r"\b(?:box|pack|bag|carton|can)\s+of\s+(\d+)\b", re.IGNORECASE)
+_PACKAGE = re.compile(rf"\b{_PACKAGES}\s+of\s+(\d+)\b", re.IGNORECASE)
 
 
 def package_size(product: dict[str, Any]) -> int | None:
