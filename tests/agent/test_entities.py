@@ -114,6 +114,25 @@ def test_a_count_of_the_things_themselves_is_told_from_a_count_of_boxes(text: st
     assert bool(extract_entities(text).get("counts_pieces")) is pieces
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("how many are in a box?", True),
+        ("how many M8 hex nuts come in a box?", True),
+        ("what's the box size?", True),
+        ("Wie viele Stück sind in einer Packung M8 Muttern?", True),
+        ("¿cuántas vienen en una caja?", True),
+        ("how many boxes are in stock?", False),
+        ("how many boxes of M8 nuts do you have?", False),
+        ("Wie viele Kartons habt ihr auf Lager?", False),
+    ],
+)
+def test_a_question_what_a_box_holds_is_told_from_one_about_stock(text: str, asks: bool) -> None:
+    entities = extract_entities(text)
+    assert bool(entities.get("package_question")) is asks
+    assert not {"per", "come", "einer", "vienen"} & set(search_terms(text))
+
+
 def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:
     found = extract_entities("about ORD-2026-00042 and INV-2026-00007, also BOLT-M8-40")
     assert found["order_numbers"] == ["ORD-2026-00042"]

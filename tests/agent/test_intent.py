@@ -359,17 +359,19 @@ def test_looking_for_a_product_is_not_ordering_it(
     assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents
 
 
+# A product question that finds no product but asks about a day gets the delivery times as well (retrieve;
+# the scenario faq-delivery-by-friday-de checks the reply): never a complaint, as "geht das bis Freitag?" was.
 @pytest.mark.parametrize(
-    ("text", "intent"),
+    ("text", "intents"),
     [
-        ("geht das bis Freitag?", "faq"),
-        ("need it by monday, possible?", "faq"),
-        ("if I order today, when will it arrive?", "faq"),
-        ("are you open until friday?", "faq"),
-        ("my order ORD-2026-00001 should have arrived by friday", "order_status"),
+        ("geht das bis Freitag?", {"faq", "product_question"}),
+        ("need it by monday, possible?", {"faq"}),
+        ("if I order today, when will it arrive?", {"faq"}),
+        ("are you open until friday?", {"faq"}),
+        ("my order ORD-2026-00001 should have arrived by friday", {"order_status"}),
     ],
 )
 def test_whether_it_can_be_had_by_a_day_is_a_question_for_the_delivery_times(
-    commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
+    commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents

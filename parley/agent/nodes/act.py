@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.placing import placing_plan
-from parley.agent.offline.planner import Plan, plan_turn
+from parley.agent.offline.planner import Plan, plan_turn, with_policy_answer
 from parley.agent.state import AgentState
 from parley.agent.toolbox import StepLimitReached, ToolBox
 from parley.hitl.negotiation import negotiate
@@ -40,9 +40,10 @@ async def _offline_plan(state: AgentState, ctx: AgentContext) -> Plan:
     if state.get("intent") == "discount_request":
         return await negotiate(dict(state), ctx.tools, customer_id=ctx.customer_id)
     if state.get("intent") == "place_order":
-        return await placing_plan(
+        plan = await placing_plan(
             dict(state), ctx.tools, customer_id=ctx.customer_id, conversation_id=ctx.conversation_id
         )
+        return with_policy_answer(plan, dict(state))
     return await plan_turn(state, ctx.tools, customer_id=ctx.customer_id)
 
 

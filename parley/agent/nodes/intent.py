@@ -156,8 +156,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         prediction = ctx.engine.intents.predict(text, ctx.vector)
         intent, confidence = prediction.intent, prediction.confidence
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
+        if entities.get("package_question"):
+            # "how many are in a box?" asks what the product's unit of sale holds (it read as out of scope)
+            intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         # A bare count cannot be a greeting or a goodbye either: "Was kosten 20 Stück?" read as "goodbye".
-        if (intent == "out_of_scope" or intent in _CHATTY) and _quantity_follow_up(text, entities, memory):
+        elif (intent == "out_of_scope" or intent in _CHATTY) and _quantity_follow_up(text, entities, memory):
             # After "how many would you like to order?" the count is the order's
             ordering = memory.get("last_intent") == "place_order"
             intent = "place_order" if ordering else "price_quote"

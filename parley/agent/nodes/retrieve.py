@@ -197,15 +197,22 @@ async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict
 
 
 def _policy_question(state: AgentState, found: dict[str, Any]) -> bool:
-    """A product question that found no product but names a policy topic (payment, certificates, ...)."""
+    """A product question that found no product but asks about a policy.
+
+    A policy topic (payment, certificates, ...), or whether it can be had by a day ("geht das bis Freitag?").
+    """
     if found.get("product") or state["intent"] not in PRODUCT_INTENTS or state["entities"].get("skus"):
         return False
-    return bool(topics(state["text"], state.get("language")))
+    return bool(topics(state["text"], state.get("language")) or DELIVERY_BY.search(state["text"]))
 
 
 _SECOND_QUESTIONS = frozenset({"delivery", "payment", "returns", "warranty", "certificate", "vat"})
 """The policy topics a product question may ask about as well, answered after the product. Not cutting,
 hours or contact: "end mills to cut aluminium" or "open-end" name them without asking."""
+
+
+_POLICY_TOO = frozenset({*PRODUCT_INTENTS, "place_order"})
+"""The intents whose reply adds the answer to a policy question asked with them."""
 
 
 def _asks_a_policy_too(state: AgentState) -> bool:
@@ -295,8 +302,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             elif named.get("query") and ASKS_WHAT_IS_SOLD.search(state["text"]):
                 # "Do you sell titanium?": the catalog's answer is that it has none, said as for any product
                 found, intent = named, "product_question"
-    if found and found["product"] and intent in PRODUCT_INTENTS and _asks_a_policy_too(state):
-        # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered
+    if found and found["product"] and intent in _POLICY_TOO and _asks_a_policy_too(state):
+        # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered,
+        # and "I need 10 aluminium plates 10mm for friday" gets the delivery times with the order question
         facts["answer"] = await _knowledge_answer(state, ctx)
     if found is not None:
         facts.update(

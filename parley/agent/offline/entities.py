@@ -80,6 +80,15 @@ _DEAREST = re.compile(
     re.IGNORECASE,
 )
 """The dearest of them: "and the most expensive?"."""
+_PACKAGE_QUESTION = re.compile(
+    r"\bhow\s+many\b[^.?!]*?\b(?:in|per)\s+(?:(?:a|an|one|each|every|the)\s+)?(?:box|pack|package|packet|bag|"
+    r"carton)\b|\b(?:box|pack|package)\s+(?:size|quantity|contents?)\b|"
+    r"\bwie\s*viele?\b[^.?!]*?\b(?:in|pro|je)\s+(?:(?:einer|eine[mr]?|der|dem)\s+)?(?:packung|karton|schachtel|"
+    r"box|beutel|paket|dose)\b|\b(?:verpackungseinheit|packungsgröße|packungsinhalt|vpe)\b|"
+    r"\bcu[aá]nt[oa]s\b[^.?!]*?\b(?:en|por)\s+(?:(?:una|cada|la|el)\s+)?(?:caja|paquete|bolsa|envase)\b",
+    re.IGNORECASE,
+)
+"""A question what one unit of sale holds: "how many are in a box?", "wie viele sind in einer Packung?"."""
 _VARIANT_WORDS = (
     "sizes", "variants", "versions", "options", "dimensions", "diameters", "lengths", "größen", "varianten",
     "abmessungen", "tamaños", "medidas", "variantes",
@@ -268,7 +277,9 @@ _STOP = frozenset([
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
     "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas", "replacement", "broken", "size",
     "größe", "tamaño", "medida",
-    "worn", "ersatz", "kaputten", "kaputte", "kaputt", "repuesto", "roto", "rota",
+    "worn", "ersatz", "kaputten", "kaputte", "kaputt", "repuesto", "roto", "rota", "per", "pro", "je", "each",
+    "every", "cada", "einer", "einem", "come", "comes", "vienen", "viene", "package", "packages", "packet",
+    "paket", "schachtel", "beutel", "paquete", "paquetes", "bolsa",
     *_COUNTED_IN, *_PACKAGING, *_VARIANT_WORDS,
     *(f"{word}{end}" for word in _ORDINALS for end in ("", "n")),
     *(verb for verbs in _SELLING.values() for verb in verbs),
@@ -404,6 +415,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["dearest"] = True
     if _VARIANTS.search(text):
         found["variants"] = True
+    if _PACKAGE_QUESTION.search(text):
+        found["package_question"] = True
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
     if counts := _counts_only(text):

@@ -240,6 +240,15 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
     return Plan(parts=parts + missing, facts={"price": result.data})
 
 
+def _package_part(product: dict[str, Any], language: str) -> dict[str, Any]:
+    """What one unit of sale of the product holds: "comes in boxes of 100", or sold one by one."""
+    size, named = package_size(product), {"name": product["name"], "sku": product["sku"]}
+    if size is None:
+        return part("sold_singly", **named)
+    unit = counted_unit(size, str(product.get("unit") or "pcs"), language)
+    return part("package_size", **named, unit=unit, size=size)
+
+
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
     language = state.get("language") or "en"
@@ -267,6 +276,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         if not fresh.ok:
             return Plan(parts=[part("need_product")])
         product = fresh.data
+    if state["entities"].get("package_question"):
+        return Plan(parts=[_package_part(product, language)])
     parts: list[dict[str, Any]] = []
     # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
     remembered = bool(facts.get("follow_up") or facts.get("remembered"))
@@ -287,14 +298,16 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         _PRICE_WORDS.search(text) or compares_prices(state["entities"])
     )
     wants_stock = intent in ("stock_check", "product_question") or bool(_STOCK_WORDS.search(text))
-    extra: dict[str, Any] = {}
+    # The boxes worked out from a count of pieces are a fact of the turn, as a price is: the reply may say them
+    extra: dict[str, Any] = {"in_packages": packing["values"]} if packing else {}
     if wants_stock or quantity is not None:
         parts += await _stock_parts(tools, product, quantity, language, facts.get("others") or [])
     if wants_price:
         # "how much for 10 and 20?": a price for each count
         for count in state["entities"].get("counts") or [quantity]:
-            price_parts, extra = await _price_parts(tools, product, count, customer_id, language)
+            price_parts, priced = await _price_parts(tools, product, count, customer_id, language)
             parts += price_parts
+            extra.update(priced)
     return Plan(parts=parts, facts=extra)
 
 
@@ -315,6 +328,17 @@ async def _written_quotation(plan: Plan, tools: ToolBox, customer_id: Any) -> Pl
     return Plan({**plan, "parts": parts, "facts": {**plan.get("facts", {}), "quotation": made.data}})
 
 
+def with_policy_answer(plan: Plan, state: dict[str, Any]) -> Plan:
+    """The plan with the business's answer to a policy asked about in the same message, if any.
+
+    "... and can you deliver them to France?" after a product, "I need 10 plates for friday" with an order.
+    """
+    answer = state.get("facts", {}).get("answer")
+    if not answer or plan.get("status") == "handed_over":
+        return plan
+    return Plan({**plan, "parts": [*plan.get("parts", []), part("faq_answer", answer=answer)]})
+
+
 async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
     """Decide the tool calls and the reply parts of the offline engine for this turn."""
     intent = state["intent"]
@@ -333,10 +357,7 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
         plan = await _product_plan(state, tools, customer_id)
         if intent == "price_quote" and asks_for_quotation(state["text"]):
             plan = await _written_quotation(plan, tools, customer_id)
-        if answer := state.get("facts", {}).get("answer"):
-            # A policy asked about in the same message ("... and can you deliver them to France?")
-            plan = Plan({**plan, "parts": [*plan.get("parts", []), part("faq_answer", answer=answer)]})
-        return plan
+        return with_policy_answer(plan, state)
     if intent == "faq":
         answer = state.get("facts", {}).get("answer")
         if answer:
