@@ -14,7 +14,7 @@ from parley.agent.offline.entities import (
 )
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_price_or_stock
-from parley.agent.offline.products import names_a_kind_in_translation
+from parley.agent.offline.products import compared_skus, names_a_kind_in_translation
 from parley.agent.offline.templates import Templates, counted_unit, listed, money, order_status_word
 
 
@@ -131,6 +131,21 @@ def test_a_question_what_a_box_holds_is_told_from_one_about_stock(text: str, ask
     entities = extract_entities(text)
     assert bool(entities.get("package_question")) is asks
     assert not {"per", "come", "einer", "vienen"} & set(search_terms(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "listed", "compared"),
+    [
+        ("what's the difference between the 125 and the 160?", ["VC-125", "VC-160"], ["VC-125", "VC-160"]),
+        ("compare ER32-06 and ER32-08", [], ["ER32-06", "ER32-08"]),
+        ("Was ist der Unterschied zwischen den beiden?", ["VC-125", "VC-160"], ["VC-125", "VC-160"]),
+        ("what's the difference between the two?", ["A-1", "A-2", "A-3", "A-4"], []),
+        ("what's the difference between the 125 and the 200?", ["VC-125", "VC-160"], []),
+        ("the 125 and the 160 please", ["VC-125", "VC-160"], []),
+    ],
+)
+def test_a_comparison_names_two_products_or_none(text: str, listed: list[str], compared: list[str]) -> None:
+    assert compared_skus(text, extract_entities(text), listed) == compared
 
 
 def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:

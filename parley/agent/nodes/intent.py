@@ -25,6 +25,7 @@ from parley.agent.offline.entities import (
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_for_quotation, asks_price_or_stock
 from parley.agent.offline.products import (
+    compared_skus,
     names_a_category,
     names_a_kind_in_translation,
     prefetch_product,
@@ -156,8 +157,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         prediction = ctx.engine.intents.predict(text, ctx.vector)
         intent, confidence = prediction.intent, prediction.confidence
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
-        if entities.get("package_question"):
-            # "how many are in a box?" asks what the product's unit of sale holds (it read as out of scope)
+        listed = [str(sku) for sku in memory.get("last_listed") or []]
+        if entities.get("package_question") or compared_skus(text, entities, listed):
+            # "how many are in a box?" asks what the product's unit of sale holds (it read as out of scope);
+            # "what's the difference between the 125 and the 160?" asks to describe both
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         # A bare count cannot be a greeting or a goodbye either: "Was kosten 20 Stück?" read as "goodbye".
         elif (intent == "out_of_scope" or intent in _CHATTY) and _quantity_follow_up(text, entities, memory):

@@ -21,6 +21,7 @@ from parley.agent.offline.entities import (
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
     QuoteLine,
+    compared_skus,
     product_kind,
     resolve_lines,
     resolve_product,
@@ -220,6 +221,9 @@ def _asks_a_policy_too(state: AgentState) -> bool:
     return bool(topics(text, state.get("language")) & _SECOND_QUESTIONS) or bool(DELIVERY_BY.search(text))
 
 
+_REMEMBERED = ("id", "sku", "name", "unit", "price", "currency")
+"""What the conversation's memory keeps of the product just discussed."""
+
 _CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})
 """The intents "what do you sell?" may be read as; the catalog's categories answer it."""
 
@@ -232,6 +236,20 @@ async def _categories(ctx: AgentContext) -> list[str]:
         return []
     items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
     return [item["name"] for item in items]
+
+
+async def _compared(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> list[dict[str, Any]]:
+    """The products a comparison names, each looked up by its SKU (none past the budget or if one is missing)."""
+    listed = [str(sku) for sku in memory.get("last_listed") or []]
+    skus = compared_skus(state["text"], state["entities"], listed)
+    if not skus or not ctx.tools.has("search_products"):
+        return []
+    try:
+        found = [await resolve_product(ctx.tools, sku, {"skus": [sku]}, None) for sku in skus]
+    except StepLimitReached:
+        return []
+    products = [item["product"] for item in found if item["product"]]
+    return products if len(products) == len(skus) else []
 
 
 _LISTING = frozenset({"price_quote", "place_order", "stock_check"})
@@ -258,7 +276,11 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     state = await _without_code_count(state, ctx, memory)
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
-    if state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
+    if compared := await _compared(state, ctx, memory):
+        facts["compared"], intent = compared, "product_question"
+        memory["last_product"] = {key: compared[0].get(key) for key in _REMEMBERED}
+        memory["last_listed"] = [product.get("sku") for product in compared]
+    elif state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
         facts["categories"] = memory["listed_categories"] = await _categories(ctx)
         intent = "product_question"
     elif intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
@@ -319,9 +341,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             memory["last_listed"] = [other.get("sku") for other in found["others"]]
         if found["product"]:
             product = found["product"]
-            memory["last_product"] = {
-                key: product.get(key) for key in ("id", "sku", "name", "unit", "price", "currency")
-            }
+            memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
             if found.get("query"):
                 memory["last_query"] = found["query"]
             if found.get("others"):

@@ -89,6 +89,12 @@ _PACKAGE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """A question what one unit of sale holds: "how many are in a box?", "wie viele sind in einer Packung?"."""
+_COMPARE = re.compile(
+    r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
+    r"diferencia|diferencias|compar\w+)\b",
+    re.IGNORECASE,
+)
+"""A question how two products differ: "what's the difference between the 125 and the 160?"."""
 _VARIANT_WORDS = (
     "sizes", "variants", "versions", "options", "dimensions", "diameters", "lengths", "größen", "varianten",
     "abmessungen", "tamaños", "medidas", "variantes",
@@ -417,6 +423,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["variants"] = True
     if _PACKAGE_QUESTION.search(text):
         found["package_question"] = True
+    if _COMPARE.search(text):
+        found["compares"] = True
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
     if counts := _counts_only(text):

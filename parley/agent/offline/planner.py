@@ -240,6 +240,13 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
     return Plan(parts=parts + missing, facts={"price": result.data})
 
 
+def _described(product: dict[str, Any]) -> dict[str, Any]:
+    description = (product.get("description") or "").strip().rstrip(".")
+    return part(
+        "compared", name=product["name"], sku=product["sku"], description=description or product["name"]
+    )
+
+
 def _package_part(product: dict[str, Any], language: str) -> dict[str, Any]:
     """What one unit of sale of the product holds: "comes in boxes of 100", or sold one by one."""
     size, named = package_size(product), {"name": product["name"], "sku": product["sku"]}
@@ -258,6 +265,9 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return Plan(
             parts=[part("catalog", categories=listed(names, language)) if names else part("need_product")]
         )
+    if facts.get("compared"):
+        # "what's the difference between the 125 and the 160?": each described, in the catalog's own words
+        return Plan(parts=[_described(product) for product in facts["compared"]])
     if facts.get("lines") and state["intent"] == "stock_check":
         return await _stock_lines_plan(facts["lines"], tools, language)
     if facts.get("lines"):

@@ -82,6 +82,32 @@ def shares_a_word(text: str, names: list[str]) -> bool:
     return bool(_words(text) & named)
 
 
+COMPARED_AT_MOST = 3
+"""The products one comparison describes side by side."""
+
+
+_THE_LISTED = re.compile(
+    r"\b(?:the\s+two|both|them|these|those|die\s+beiden|beide|den\s+beiden|los\s+dos|las\s+dos|ambos|ambas)\b",
+    re.IGNORECASE,
+)
+"""The products just listed, all of them: "what's the difference between the two?"."""
+
+
+def compared_skus(text: str, entities: dict[str, Any], listed: list[str]) -> list[str]:
+    """The products a comparison names, by SKU or by a part of one just listed ("the 125 and the 160").
+
+    "the two" or "them" compares a short list just given. Fewer than two means the message compares nothing
+    it names.
+    """
+    if not entities.get("compares"):
+        return []
+    skus = list(dict.fromkeys(entities.get("skus") or []))
+    skus += [sku for sku in listed if sku not in skus and shares_a_word(text, [sku])]
+    if not skus and 2 <= len(listed) <= COMPARED_AT_MOST and _THE_LISTED.search(text):
+        skus = list(listed)
+    return skus[:COMPARED_AT_MOST] if len(skus) >= 2 else []
+
+
 def names_a_category(text: str, categories: list[str]) -> bool:
     """Whether the message names one of the categories just listed, in their words or through the glossary."""
     return shares_a_word(text, categories) or names_a_kind_in_translation(text)
