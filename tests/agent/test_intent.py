@@ -18,6 +18,7 @@ from parley.agent.intent import (
     ClassifierConfig,
     IntentClassifier,
     IntentExample,
+    IntentPrediction,
     load_training_set,
     train_default_classifier,
 )
@@ -258,11 +259,16 @@ def test_the_agents_intent_model_puts_accepted_messages_above_the_low_confidence
     assert all(p.confidence < 0.5 for p in rejected)
 
 
+def _predicted(commerce: IntentClassifier, minilm: Embedder, text: str) -> IntentPrediction:
+    """The packaged commerce model's reading of one message, rules included."""
+    return IntentModel(commerce).predict(text, minilm.embed([text])[0])
+
+
 def test_an_order_number_routes_to_order_status_even_when_the_classifier_hesitates(
     commerce: IntentClassifier, minilm: Embedder
 ) -> None:
     text = "ORD-2026-00031"
-    prediction = IntentModel(commerce).predict(text, minilm.embed([text])[0])
+    prediction = _predicted(commerce, minilm, text)
     assert prediction.intent == "order_status"
     assert prediction.confidence >= 0.9
 
@@ -278,7 +284,7 @@ def test_an_order_number_routes_to_order_status_even_when_the_classifier_hesitat
 def test_a_named_discount_percent_is_a_discount_request_unless_it_is_about_an_invoice(
     commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+    assert _predicted(commerce, minilm, text).intent == intent
 
 
 def test_a_message_closest_to_the_shops_out_of_scope_phrases_is_rejected_without_a_threshold(
@@ -313,7 +319,7 @@ def test_a_message_closest_to_the_shops_out_of_scope_phrases_is_rejected_without
 def test_a_cancellation_or_a_refund_is_for_a_person_but_a_question_about_them_is_not(
     commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+    assert _predicted(commerce, minilm, text).intent == intent
 
 
 @pytest.mark.parametrize(
@@ -327,7 +333,7 @@ def test_a_cancellation_or_a_refund_is_for_a_person_but_a_question_about_them_is
 def test_asking_what_the_shop_sells_is_a_catalog_question_unless_it_is_about_a_discount_or_an_order(
     commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents
+    assert _predicted(commerce, minilm, text).intent in intents
 
 
 @pytest.mark.parametrize(
@@ -342,7 +348,7 @@ def test_asking_what_the_shop_sells_is_a_catalog_question_unless_it_is_about_a_d
 def test_an_order_that_came_broken_is_a_complaint_even_with_its_number(
     commerce: IntentClassifier, minilm: Embedder, text: str, intent: str
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent == intent
+    assert _predicted(commerce, minilm, text).intent == intent
 
 
 @pytest.mark.parametrize(
@@ -356,7 +362,7 @@ def test_an_order_that_came_broken_is_a_complaint_even_with_its_number(
 def test_looking_for_a_product_is_not_ordering_it(
     commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents
+    assert _predicted(commerce, minilm, text).intent in intents
 
 
 # A product question that finds no product but asks about a day gets the delivery times as well (retrieve;
@@ -374,4 +380,4 @@ def test_looking_for_a_product_is_not_ordering_it(
 def test_whether_it_can_be_had_by_a_day_is_a_question_for_the_delivery_times(
     commerce: IntentClassifier, minilm: Embedder, text: str, intents: set[str]
 ) -> None:
-    assert IntentModel(commerce).predict(text, minilm.embed([text])[0]).intent in intents
+    assert _predicted(commerce, minilm, text).intent in intents
