@@ -26,14 +26,18 @@ class Memory(TypedDict, total=False):
     order_question: bool
     order_count: int
     offered_person: bool
+    suggested_product: dict[str, Any]
     low_confidence_streak: int
     language: str
     turns: int
 
 
-ONE_MESSAGE_MEMORY = frozenset({"proposed_order", "order_question", "order_count", "offered_person"})
+ONE_MESSAGE_MEMORY = frozenset(
+    {"proposed_order", "order_question", "order_count", "offered_person", "suggested_product"}
+)
 """Memory that stands for the customer's next message only: the order just proposed, the question just asked
-about one (and the count the customer gave with it), a person just offered. The intent step takes them out of memory whatever the message says."""
+about one (and the count the customer gave with it), a person just offered, the product offered for a
+mistyped part number. The intent step takes them out of memory whatever the message says."""
 
 
 class AgentState(TypedDict, total=False):

@@ -8,6 +8,8 @@ from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _p
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     AFFIRMATION,
+    NEEDS_A_KIND,
+    THAT_ONE,
     extract_entities,
     search_terms,
     thanks_only,
@@ -59,6 +61,8 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("40", 40),
         ("no, make it 100", 100),
         ("I'd like 50", 50),
+        ("HB-M8x40-88X price?", None),
+        ("price for HB-M8x40-88Z x 20", 20),
         ("perfect, I'll order 10 then", 10),
         ("quiero 30 por favor", 30),
         ("ok send me 50", 50),
@@ -436,3 +440,47 @@ def test_amounts_are_written_as_the_customers_language_writes_them() -> None:
     assert money("1915.2", "de") == "1.915,20"
     assert money("0.25", "es") == "0,25"
     assert money("not a number", "de") == "not a number"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("what's the weight of AL-6061-10-500x500?", True),
+        ("how much does one box weigh?", True),
+        ("how heavy is it?", True),
+        ("Wie schwer ist der Schraubstock?", True),
+        ("¿cuánto pesa el VC-125?", True),
+        ("how much does one box cost?", False),
+        ("is it hard to machine?", False),
+    ],
+)
+def test_a_question_about_weight_is_recognised_and_weight_is_no_search_term(text: str, asks: bool) -> None:
+    assert bool(extract_entities(text).get("asks_weight")) is asks
+    assert not {"weight", "weigh", "heavy", "schwer", "pesa"} & set(search_terms(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "needs"),
+    [
+        ("I need a vice", True),
+        ("we need some M8 washers", True),
+        ("I need a person", False),
+        ("I need help with my order", False),
+    ],
+)
+def test_needing_a_kind_of_product_is_told_from_needing_a_person(text: str, needs: bool) -> None:
+    assert bool(NEEDS_A_KIND.search(text)) is needs
+
+
+@pytest.mark.parametrize(
+    ("text", "takes"),
+    [
+        ("yes, that one", True),
+        ("that one please", True),
+        ("genau den", True),
+        ("ese", True),
+        ("that one is wrong", False),
+    ],
+)
+def test_taking_the_product_offered_is_a_whole_message(text: str, takes: bool) -> None:
+    assert bool(THAT_ONE.search(text)) is takes

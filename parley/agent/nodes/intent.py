@@ -16,6 +16,7 @@ from parley.agent.offline.entities import (
     AFFIRMATION,
     BACK_REFERENCE_EN,
     PERCENT,
+    THAT_ONE,
     asks_the_same,
     compares_prices,
     extract_entities,
@@ -140,6 +141,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     order_count = memory.pop("order_count", None)
     offered_person = memory.pop("offered_person", False)
     categories = memory.pop("listed_categories", None)
+    suggested = memory.pop("suggested_product", None)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
@@ -200,6 +202,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             # "die 30mm" or "die erste" after a list of collets, whatever it was read as (a complaint)
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent == "faq"
+            and entities.get("asks_weight")
+            and (entities.get("skus") or memory.get("last_product"))
+        ):
+            # "¿cuánto pesa el VC-125?" read as a question about shipping costs: the weight of a product
+            intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
@@ -254,6 +263,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     elif offered_person and AFFIRMATION.search(text) and not thanks_only(text):
         # "..., or shall I pass you to a colleague?" "yes please"
         intent, confidence = "human_handoff", max(confidence, _CONFIRMED)
+    elif suggested and (AFFIRMATION.search(text) or THAT_ONE.search(text)) and not thanks_only(text):
+        # "I couldn't find HB-M8x40-88X. Did you mean ... (HB-M8x40-88Z)?" "yes": what was asked of the
+        # mistyped part number, asked of that one, for the count asked then
+        intent, confidence = suggested["intent"], max(confidence, _CONFIRMED)
+        entities["skus"] = [suggested["sku"]]
+        if entities.get("quantity") is None and suggested.get("quantity") is not None:
+            entities["quantity"] = suggested["quantity"]
     missed = intent not in _CHATTY and (confidence < ctx.low_confidence or intent == "out_of_scope")
     memory["low_confidence_streak"] = memory.get("low_confidence_streak", 0) + 1 if missed else 0
     memory["language"] = language

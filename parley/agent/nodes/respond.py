@@ -20,7 +20,7 @@ HISTORY_TURNS = 20
 
 
 #: Replies that end by offering a person ("..., or shall I pass you to a colleague?"): a plain yes accepts.
-OFFERS_A_PERSON = frozenset({"clarify", "order_not_found"})
+OFFERS_A_PERSON = frozenset({"clarify", "order_not_found", "weight_unknown"})
 
 
 def _render(state: AgentState, ctx: AgentContext) -> tuple[str, set[str]]:

@@ -266,6 +266,17 @@ async def _lines(state: AgentState, ctx: AgentContext) -> list[QuoteLine]:
         return []
 
 
+def _not_found_by_words(found: dict[str, Any], entities: dict[str, Any]) -> bool:
+    """No product matched the words of the message (not a part number, nor a size of the kind discussed)."""
+    return (
+        not found["product"]
+        and bool(found.get("query"))
+        and not entities.get("skus")
+        and not found.get("no_such_size")
+        and not found.get("no_such_sku")
+    )
+
+
 @timed("retrieve")
 async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Resolve the product for product intents and the answer for FAQ questions into the turn's facts."""
@@ -336,9 +347,20 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             remembered=found.get("remembered", False),
             follow_up=found.get("follow_up", False),
             no_such_size=found.get("no_such_size", False),
+            no_such_sku=found.get("no_such_sku", False),
         )
-        if found.get("no_such_size"):
+        if found.get("no_such_size") or found.get("no_such_sku"):
             memory["last_listed"] = [other.get("sku") for other in found["others"]]
+        if _not_found_by_words(found, state["entities"]) and ctx.tools.has("list_categories"):
+            # "do you have washers?" of a shop without any: what it does sell, so the customer can go on
+            facts["sold_instead"] = memory["listed_categories"] = await _categories(ctx)
+        if found.get("no_such_sku") and len(found["others"]) == 1:
+            # "Did you mean HB-M8x40-88Z?": a "yes" asks the same of it (see detect_intent)
+            memory["suggested_product"] = {
+                "sku": found["others"][0].get("sku"),
+                "intent": intent,
+                "quantity": state["entities"].get("quantity"),
+            }
         if found["product"]:
             product = found["product"]
             memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}

@@ -16,7 +16,13 @@ import numpy as np
 from parley.agent.intent.classifier import IntentClassifier
 from parley.agent.intent.defaults import load_phrases
 from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPrediction, ScoredIntent
-from parley.agent.offline.entities import ABOUT_OWN_ORDER, DELIVERY_BY, PERCENT
+from parley.agent.offline.entities import (
+    ABOUT_OWN_ORDER,
+    DELIVERY_BY,
+    NEEDS_A_KIND,
+    PERCENT,
+    WEIGHT_QUESTION,
+)
 
 __all__ = ["IntentModel", "train_intents"]
 
@@ -149,6 +155,12 @@ _RULES: tuple[_Rule, ...] = (
         "faq",
         frozenset({"complaint", "order_status", "greeting", "goodbye", "faq", OUT_OF_SCOPE}),
     ),
+    # "how much does one box weigh?" read as a price question: the product's weight, not its price
+    _Rule(
+        WEIGHT_QUESTION,
+        "product_question",
+        frozenset({"price_quote", "stock_check", "discount_request", "place_order", OUT_OF_SCOPE}),
+    ),
     # "price?" read as a discount request: asking the price is not haggling unless it says so
     _Rule(
         _unless(
@@ -170,6 +182,10 @@ _RULES: tuple[_Rule, ...] = (
         ),
         "product_question",
         frozenset({"discount_request", "greeting", "goodbye", OUT_OF_SCOPE}),
+    ),
+    # "I need a vice" read as "I need a person"
+    _Rule(
+        NEEDS_A_KIND, "product_question", frozenset({"human_handoff", "greeting", "goodbye", OUT_OF_SCOPE})
     ),
     # "hallo, ich suche Aluplatten 10mm" read as an order: looking for a product is not ordering it yet
     _Rule(

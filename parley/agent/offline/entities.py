@@ -16,8 +16,12 @@ __all__ = [
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
     "DELIVERY_BY",
+    "NEEDS_A_KIND",
     "PERCENT",
+    "PRODUCT_KINDS",
     "THANKS",
+    "THAT_ONE",
+    "WEIGHT_QUESTION",
     "asks_the_same",
     "compares_prices",
     "extract_entities",
@@ -28,6 +32,20 @@ __all__ = [
 PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
 """A percent the customer names ("20%", "12,5 Prozent"); group 1 is the number. Shared by the intent rules
 and the discount negotiation, so both read the same percents."""
+PRODUCT_KINDS = frozenset({
+    "anchor", "bar", "beam", "bearing", "belt", "blade", "bolt", "bracket", "brush", "chain", "chuck", "clamp",
+    "collet", "disc", "drill", "file", "fluid", "gear", "glove", "grease", "hinge", "hose", "insert", "magnet",
+    "mill", "nut", "oil", "pin", "pipe", "plate", "reamer", "rivet", "rod", "saw", "sheet", "spring", "stud",
+    "tap", "tube", "valve", "vice", "washer", "wheel", "wire",
+})  # fmt: skip
+"""Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
+kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
+NEEDS_A_KIND = re.compile(
+    rf"\b(?:i|we)\s+(?:need|want|require)\b[^.?!]*?\b(?:{'|'.join(sorted(PRODUCT_KINDS))})(?:s|es)?\b",
+    re.IGNORECASE,
+)
+"""A customer who needs a kind of product ("I need a vice"): a catalog question, though it reads like "I need
+a person"."""
 _ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
 _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
 _SKU = re.compile(r"\b(?=[A-Z0-9x-]*[A-Z])(?=[A-Z0-9x-]*\d)[A-Z0-9]{2,}(?:x\d+)*(?:-[A-Z0-9]+(?:x\d+)*)+\b")
@@ -89,6 +107,10 @@ _PACKAGE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 """A question what one unit of sale holds: "how many are in a box?", "wie viele sind in einer Packung?"."""
+WEIGHT_QUESTION = re.compile(
+    r"\b(?:weights?|weigh|weighs|heavy|gewicht|wiegt|wiegen|wie\s+schwer|peso|pesa|pesan)\b", re.IGNORECASE
+)
+"""A question how much a product weighs: "what's the weight of AL-6061-10-500x500?", "¿cuánto pesa?"."""
 _COMPARE = re.compile(
     r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
     r"diferencia|diferencias|compar\w+)\b",
@@ -120,6 +142,12 @@ AFFIRMATION = re.compile(
     re.IGNORECASE,
 )
 """A whole message that says yes ("yes please", "Ja, bitte!", "sí, adelante"), and nothing else."""
+THAT_ONE = re.compile(
+    rf"^\W*(?:{_YES}\W+)?(?:(?:that|this|the)\s+one|den|diesen|genau\s+den|ese|esa|ese\s+mismo)"
+    r"(?:\W+(?:please|bitte|por\s+favor|thanks|danke|gracias))*\W*$",
+    re.IGNORECASE,
+)
+"""A whole message that takes the one product offered: "yes, that one", "genau den", "ese"."""
 THANKS = re.compile(r"\b(?:thanks|thank\s+you|danke|gracias)\b", re.IGNORECASE)
 _PLAIN_YES = re.compile(r"\b(?:yes|yeah|yep|ja|sí|si|please|bitte|por\s+favor|go\s+ahead)\b", re.IGNORECASE)
 
@@ -267,7 +295,8 @@ _STOP = frozenset([
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
     "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
-    "cara", "caros", "caras",
+    "cara", "caros", "caras", "weight", "weights", "weigh", "weighs", "heavy", "gewicht", "wiegt", "wiegen",
+    "schwer", "peso", "pesa", "pesan",
     "günstigste", "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato",
     "barata", "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher",
     "welches", "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "other", "else", "welchen",
@@ -354,12 +383,16 @@ def _in_digits(text: str) -> str:
 
 
 def _quantity(text: str) -> tuple[int, str] | None:
-    """The count, and what the message says after it."""
+    """The count, and what the message says after it.
+
+    A number within a part number is none: "HB-M8x40-88X price?" asks about one box, not 88.
+    """
     text = _in_digits(_ungrouped(text))
+    codes = [m.span() for m in _SKU.finditer(text)]
     for pattern in _QUANTITY:
-        match = pattern.search(text)
-        if match:
-            return int(match.group(1)), text[match.end(1) :]
+        for match in pattern.finditer(text):
+            if not any(start <= match.start(1) < end for start, end in codes):
+                return int(match.group(1)), text[match.end(1) :]
     return None
 
 
@@ -423,6 +456,8 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["variants"] = True
     if _PACKAGE_QUESTION.search(text):
         found["package_question"] = True
+    if WEIGHT_QUESTION.search(text):
+        found["asks_weight"] = True
     if _COMPARE.search(text):
         found["compares"] = True
     if ordinal := _ORDINAL.search(text):

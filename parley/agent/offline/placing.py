@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION
-from parley.agent.offline.planner import Plan, also_part, available_stock, count_of_sale, part, quote_plan
+from parley.agent.offline.planner import (
+    Plan,
+    also_part,
+    available_stock,
+    count_of_sale,
+    missing_product_part,
+    part,
+    quote_plan,
+)
 from parley.agent.offline.products import QuoteLine
 from parley.agent.offline.templates import counted_unit, money
 from parley.agent.toolbox import ToolBox
@@ -32,8 +40,8 @@ def _asked_lines(state: dict[str, Any]) -> list[QuoteLine] | Plan:
         return list(facts["lines"])
     product = facts.get("product")
     if product is None:
-        query = next(iter(entities.get("skus") or []), facts.get("product_query", ""))
-        asking = part("product_not_found", query=query) if query else part("order_need_product")
+        language = state.get("language") or "en"
+        asking = missing_product_part(facts, entities, language, otherwise="order_need_product")
         return Plan(parts=[asking], order_question=True, order_count=entities.get("quantity"))
     others = facts.get("others") or []
     if others and not entities.get("skus"):

@@ -73,6 +73,23 @@ def _named_skus(products: list[dict[str, Any]]) -> str:
     return ", ".join(f"{p['name']} ({p['sku']})" for p in products)
 
 
+def missing_product_part(
+    facts: dict[str, Any], entities: dict[str, Any], language: str, *, otherwise: str
+) -> dict[str, Any]:
+    """What to say when no product matched: the nearest sizes or part numbers, else what was not found.
+
+    ``otherwise`` is the template that asks for a product when the message named none.
+    """
+    for nearest in ("no_such_size", "no_such_sku"):
+        if facts.get(nearest):
+            return part(nearest, query=facts.get("product_query", ""), names=_named_skus(facts["others"]))
+    # The part number as the customer typed it reads better than the search terms made of it.
+    query = next(iter(entities.get("skus") or []), facts.get("product_query", ""))
+    if query and facts.get("sold_instead"):
+        return part("product_not_found_sold", query=query, categories=listed(facts["sold_instead"], language))
+    return part("product_not_found", query=query) if query else part(otherwise)
+
+
 def also_part(others: list[dict[str, Any]]) -> dict[str, Any]:
     """The equally good matches named after the chosen product: "Also available: ... (SKU), ..."."""
     return part("also", names=_named_skus(others))
@@ -256,6 +273,23 @@ def _package_part(product: dict[str, Any], language: str) -> dict[str, Any]:
     return part("package_size", **named, unit=unit, size=size)
 
 
+_WEIGHT_UNITS = {"kg": "kg", "g": "g", "lb": "lb", "lbs": "lb"}
+
+
+def _weight_parts(product: dict[str, Any]) -> list[dict[str, Any]]:
+    """The weight the catalog gives for the product (an attribute such as ``weight_kg``), or that it gives none.
+
+    A weight worked out from sizes and density would be a number no record holds; a person looks it up instead.
+    """
+    named = {"name": product["name"], "sku": product["sku"]}
+    for key, value in (product.get("attributes") or {}).items():
+        name, _, unit = str(key).lower().rpartition("_")
+        if "weight" in (name or unit) and str(value).strip():
+            suffix = f" {_WEIGHT_UNITS[unit]}" if name and unit in _WEIGHT_UNITS else ""
+            return [part("weight_listed", **named, weight=f"{value}{suffix}")]
+    return [_described(product), part("weight_unknown")]
+
+
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
     language = state.get("language") or "en"
@@ -274,13 +308,10 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return await quote_plan(facts["lines"], tools, customer_id, language)
     product = facts.get("product")
     intent, text = state["intent"], state["text"]
-    if product is None and facts.get("no_such_size"):
-        query = facts.get("product_query", "")
-        return Plan(parts=[part("no_such_size", query=query, names=_named_skus(facts["others"]))])
     if product is None:
-        # The part number as the customer typed it reads better than the search terms made of it.
-        query = next(iter(state["entities"].get("skus") or []), facts.get("product_query", ""))
-        return Plan(parts=[part("product_not_found", query=query) if query else part("need_product")])
+        return Plan(
+            parts=[missing_product_part(facts, state["entities"], language, otherwise="need_product")]
+        )
     if facts.get("remembered"):
         fresh = await tools.call("get_product", product_id=str(product["id"]))
         if not fresh.ok:
@@ -288,6 +319,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         product = fresh.data
     if state["entities"].get("package_question"):
         return Plan(parts=[_package_part(product, language)])
+    if state["entities"].get("asks_weight") and intent == "product_question":
+        return Plan(parts=_weight_parts(product))
     parts: list[dict[str, Any]] = []
     # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
     remembered = bool(facts.get("follow_up") or facts.get("remembered"))

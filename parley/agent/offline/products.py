@@ -8,13 +8,20 @@ memory narrows the search.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from parley.agent.offline.entities import BACK_REFERENCE, BACK_REFERENCE_EN, extract_entities, search_terms
+from parley.agent.offline.entities import (
+    BACK_REFERENCE,
+    BACK_REFERENCE_EN,
+    PRODUCT_KINDS,
+    extract_entities,
+    search_terms,
+)
 from parley.agent.toolbox import ToolBox
 
 __all__ = [
@@ -34,6 +41,8 @@ OTHERS_LISTED = 3
 VARIANTS_LISTED = 8
 CLOSEST_LISTED = 4
 _SPELLINGS = {"aluminum": "aluminium", "alu": "aluminium"}
+_ALSO_CALLED = {"sheet": "plate"}
+"""A kind customers call by another name than the catalog: a 2 mm aluminium plate is a sheet to many."""
 #: German and Spanish words for what an English catalog calls them: "Haben Sie Bohrer?" finds the drills of
 #: a shop that lists its products in English only; "coolant" is what it calls cutting fluid, "screws" bolts.
 _GLOSSARY = {
@@ -51,6 +60,7 @@ _GLOSSARY = {
     "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
     "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
     "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
+    "unterlegscheibe": "washer", "unterlegscheiben": "washer", "arandela": "washer", "arandelas": "washer",
 }  # fmt: skip
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
@@ -253,6 +263,7 @@ class Resolution(dict[str, Any]):
     """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched).
 
     ``no_such_size``: the size asked for is not made in the kind just discussed; ``others`` are the closest.
+    ``no_such_sku``: no product has the part number typed; ``others`` are the ones spelt nearly alike.
     """
 
 
@@ -264,6 +275,38 @@ def _search(term: str) -> dict[str, Any]:
 async def _candidates(tools: ToolBox, term: str) -> list[dict[str, Any]]:
     result = await tools.call("search_products", **_search(term))
     return list(result.data.get("items", [])) if result.ok and isinstance(result.data, dict) else []
+
+
+_NEARLY_ALIKE = 0.8
+"""How alike two part numbers must be spelt to offer one for the other (difflib's ratio): one character of
+"HB-M8x40-88X" against "HB-M8x40-88Z" gives 0.92, a different size "HB-M8x20-88Z" 0.92 too, a different
+kind "AL-6061" against "AL-6061-10-500x500" 0.56."""
+
+
+async def _near_skus(tools: ToolBox, sku: str) -> list[dict[str, Any]]:
+    """The products whose part numbers are spelt most like one that does not exist: a typo's intended one.
+
+    They are looked for among the part numbers that share its first group ("HB" of "HB-M8x40-88X"); only
+    the most alike are offered, as a list of near misses would bury the one meant.
+    """
+    family = sku.split("-")[0]
+    typed = sku.lower()
+    scored = [
+        (difflib.SequenceMatcher(None, typed, str(item.get("sku", "")).lower()).ratio(), item)
+        for item in await _candidates(tools, family)
+        if str(item.get("sku", "")).lower().startswith(family.lower())
+    ]
+    best = max((ratio for ratio, _item in scored), default=0.0)
+    if best < _NEARLY_ALIKE:
+        return []
+    return [item for ratio, item in scored if ratio == best][:CLOSEST_LISTED]
+
+
+def _of_the_kind_asked(product: dict[str, Any] | None, asked: list[str], purpose: frozenset[str]) -> bool:
+    """Whether the product is of a kind the customer named, if they named one (not what it is for)."""
+    kinds = {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
+    also = {_ALSO_CALLED[kind] for kind in kinds if kind in _ALSO_CALLED}
+    return product is None or not kinds or bool((kinds | also) & _named(product))
 
 
 @dataclass(frozen=True)
@@ -329,6 +372,9 @@ async def resolve_product(
         for item in await _candidates(tools, sku):
             if str(item.get("sku", "")).lower() == sku.lower():
                 return Resolution(product=item, others=[], query=sku)
+    for sku in entities.get("skus", []):
+        if near := await _near_skus(tools, sku):
+            return Resolution(product=None, others=near, query=sku, no_such_sku=True)
     plan = _plan(text, entities, memory_product)
     terms, asked, searched, query = plan.terms, plan.asked, plan.searched, plan.query
     if not terms:
@@ -362,7 +408,7 @@ async def resolve_product(
         if BACK_REFERENCE.search(text):
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
-    if best < min(2, len(terms)):
+    if best < min(2, len(terms)) or not _of_the_kind_asked(chosen, asked, plan.purpose):
         return Resolution(product=None, others=[], query=query)
     # Asked which sizes there are, every match of the customer's words counts, the closest to the remembered
     # product first; otherwise only the equally best.
