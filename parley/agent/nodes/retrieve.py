@@ -287,7 +287,11 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     state = await _without_code_count(state, ctx, memory)
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
-    if compared := await _compared(state, ctx, memory):
+    compared = await _compared(state, ctx, memory)
+    if compared and intent in _FAQ_LOOKALIKES and (answer := await _faq_instead(state, ctx)):
+        # "what's the difference between 2RS and ZZ?" after two bearings: the business has answered it
+        facts["answer"], intent = answer, "faq"
+    elif compared:
         facts["compared"], intent = compared, "product_question"
         memory["last_product"] = {key: compared[0].get(key) for key in _REMEMBERED}
         memory["last_listed"] = [product.get("sku") for product in compared]
