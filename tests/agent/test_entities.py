@@ -484,3 +484,21 @@ def test_needing_a_kind_of_product_is_told_from_needing_a_person(text: str, need
 )
 def test_taking_the_product_offered_is_a_whole_message(text: str, takes: bool) -> None:
     assert bool(THAT_ONE.search(text)) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "instead"),
+    [
+        ("do you have anything cheaper than the EM-C10-4F?", True),
+        ("do you have something cheaper?", True),
+        ("gibt es etwas Günstigeres?", True),
+        ("¿tienen algo más barato que el BR-6204-2RS?", True),
+        ("which one is cheaper?", False),
+        ("what's your cheapest end mill?", False),
+    ],
+)
+def test_a_cheaper_product_instead_is_told_from_the_cheapest_of_a_list(text: str, instead: bool) -> None:
+    entities = extract_entities(text)
+    assert bool(entities.get("cheaper_instead")) is instead
+    assert bool(entities.get("cheapest")) is not instead
+    assert not {"something", "anything", "etwas", "algo", "cheaper", "than"} & set(search_terms(text))

@@ -209,6 +209,21 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             # "¿cuánto pesa el VC-125?" read as a question about shipping costs: the weight of a product
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            entities.get("cheaper_instead")
+            and (entities.get("skus") or memory.get("last_product"))
+            and intent in {*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"}
+        ):
+            # "do you have something cheaper?" (read as haggling, or as an order): cheaper products of its kind
+            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            "vat" in topics(text, language)
+            and memory.get("last_intent") == "price_quote"
+            and memory.get("last_product")
+            and not search_terms(text)
+        ):
+            # "is that incl. VAT?" after a price (read as an invoice question): the price again, net and with VAT
+            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (

@@ -21,6 +21,7 @@ from parley.agent.offline.entities import (
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
     QuoteLine,
+    cheaper_alternatives,
     compared_skus,
     product_kind,
     resolve_lines,
@@ -252,6 +253,21 @@ async def _compared(state: AgentState, ctx: AgentContext, memory: dict[str, Any]
     return products if len(products) == len(skus) else []
 
 
+async def _cheaper(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any] | None:
+    """The product named or just discussed and the cheaper ones of its kind; None without such a product."""
+    if not ctx.tools.has("search_products"):
+        return None
+    try:
+        than = memory.get("last_product")
+        if skus := state["entities"].get("skus"):
+            than = (await resolve_product(ctx.tools, skus[0], {"skus": skus[:1]}, None))["product"]
+        if not than:
+            return None
+        return {"than": than, "products": await cheaper_alternatives(ctx.tools, than)}
+    except StepLimitReached:
+        return None
+
+
 _LISTING = frozenset({"price_quote", "place_order", "stock_check"})
 """The intents whose message may list several products, each with its own count."""
 
@@ -295,6 +311,18 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         facts["compared"], intent = compared, "product_question"
         memory["last_product"] = {key: compared[0].get(key) for key in _REMEMBERED}
         memory["last_listed"] = [product.get("sku") for product in compared]
+    elif (
+        state["entities"].get("cheaper_instead")
+        and intent in PRODUCT_INTENTS
+        and (cheaper := await _cheaper(state, ctx, memory))
+    ):
+        # "anything cheaper than the EM-C10-4F?": the cheaper ones of its kind, the most like it first
+        facts["cheaper"], intent = cheaper, "price_quote"
+        if offered := cheaper["products"]:
+            # "anything cheaper?" again asks below everything offered
+            memory["last_listed"] = [product.get("sku") for product in offered]
+            cheapest = min(offered, key=lambda product: float(product.get("price") or 0))
+            memory["last_product"] = {key: cheapest.get(key) for key in _REMEMBERED}
     elif state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
         facts["categories"] = memory["listed_categories"] = await _categories(ctx)
         intent = "product_question"

@@ -92,6 +92,13 @@ _CHEAPEST = re.compile(
     re.IGNORECASE,
 )
 """The cheapest of the matching products, or of those just listed: "which one is cheaper?"."""
+_CHEAPER_INSTEAD = re.compile(
+    r"\b(?:anything|something|any|some|one|ones)\s+(?:cheaper|less\s+expensive)\b|"
+    r"\b(?:cheaper|less\s+expensive)\s+than\b|\b(?:etwas|was)\s+(?:günstiger|billiger)\w*|"
+    r"\b(?:günstiger|billiger)\s+als\b|\balgo\s+m[aá]s\s+barat[oa]\b|\bm[aá]s\s+barat[oa]\s+que\b",
+    re.IGNORECASE,
+)
+"""A cheaper product instead of the one named or just discussed: "anything cheaper than the EM-C10-4F?"."""
 _DEAREST = re.compile(
     r"\b(?:most\s+expensive|more\s+expensive|priciest|pricier|dearest|highest[- ]priced|teuerste[nrms]?|"
     r"teurer|más\s+car[oa]s?|mas\s+car[oa]s?)\b",
@@ -296,7 +303,9 @@ _STOP = frozenset([
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
     "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
     "cara", "caros", "caras", "weight", "weights", "weigh", "weighs", "heavy", "gewicht", "wiegt", "wiegen",
-    "schwer", "peso", "pesa", "pesan",
+    "schwer", "peso", "pesa", "pesan", "incl", "inkl", "including", "excluding", "excl", "vat", "tax", "mwst",
+    "iva", "incluye", "incluido", "netto", "brutto", "gross", "anything", "something", "etwas", "algo",
+    "cheaper", "billiger", "günstiger", "barato", "barata", "than", "als", "que",
     "günstigste", "günstigsten", "günstigster", "billigste", "billigsten", "billigster", "más", "mas", "barato",
     "barata", "baratos", "baratas", "cheaper", "less", "günstiger", "billiger", "which", "welche", "welcher",
     "welches", "cuál", "cual", "ist", "sind", "es", "gibt", "auch", "noch", "son", "other", "else", "welchen",
@@ -448,7 +457,9 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["quantity"] = counted[0]
         if _THE_THINGS.search(counted[1]):
             found["counts_pieces"] = True
-    if _CHEAPEST.search(text):
+    if _CHEAPER_INSTEAD.search(text):
+        found["cheaper_instead"] = True
+    elif _CHEAPEST.search(text):
         found["cheapest"] = True
     elif _DEAREST.search(text):
         found["dearest"] = True

@@ -273,6 +273,20 @@ def _package_part(product: dict[str, Any], language: str) -> dict[str, Any]:
     return part("package_size", **named, unit=unit, size=size)
 
 
+def _cheaper_part(cheaper: dict[str, Any], language: str) -> dict[str, Any]:
+    """The cheaper products of a kind, each with its list price, or that the product is the cheapest."""
+    than = cheaper["than"]
+    named = {"name": than["name"], "sku": than["sku"]}
+    if not cheaper["products"]:
+        return part("cheapest_already", **named)
+    currency = than.get("currency") or "EUR"
+    names = ", ".join(
+        f"{p['name']} ({p['sku']}) {money(p['price'], language)} {p.get('currency') or currency}"
+        for p in cheaper["products"]
+    )
+    return part("cheaper_than", **named, price=f"{money(than['price'], language)} {currency}", names=names)
+
+
 _WEIGHT_UNITS = {"kg": "kg", "g": "g", "lb": "lb", "lbs": "lb"}
 
 
@@ -299,6 +313,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return Plan(
             parts=[part("catalog", categories=listed(names, language)) if names else part("need_product")]
         )
+    if "cheaper" in facts:
+        return Plan(parts=[_cheaper_part(facts["cheaper"], language)])
     if facts.get("compared"):
         # "what's the difference between the 125 and the 160?": each described, in the catalog's own words
         return Plan(parts=[_described(product) for product in facts["compared"]])

@@ -29,6 +29,7 @@ __all__ = [
     "VARIANTS_LISTED",
     "QuoteLine",
     "Resolution",
+    "cheaper_alternatives",
     "prefetch_product",
     "product_kind",
     "resolve_lines",
@@ -420,6 +421,32 @@ async def resolve_product(
         ties.sort(key=lambda item: (_price(item).is_infinite(), -_price(item)))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
+
+
+CHEAPER_LISTED = 3
+"""Cheaper alternatives offered for one product."""
+
+
+async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[dict[str, Any]]:
+    """Products of the same kind at a lower list price, the most like it first ("anything cheaper?").
+
+    Those of its size come first: after the 4-flute 10 mm end mill, the 10 mm ones with fewer flutes before
+    the smaller sizes.
+    """
+    price, family, kind = _price(product), _family(product), product_kind(product)
+    pool: dict[str, dict[str, Any]] = {}
+    for term in [*family, kind]:
+        for item in await _candidates(tools, term):
+            pool.setdefault(str(item["id"]), item)
+    like, kind_words = _named(product), _words(kind)
+    size_words = _words(family[0]) if family else kind_words
+    cheaper = [
+        item
+        for item in pool.values()
+        if kind_words <= _named(item) and _price(item) < price and item.get("sku") != product.get("sku")
+    ]
+    cheaper.sort(key=lambda item: (not size_words <= _named(item), -len(like & _named(item)), _price(item)))
+    return cheaper[:CHEAPER_LISTED]
 
 
 class QuoteLine(dict[str, Any]):
