@@ -190,7 +190,7 @@ def _ranked(
     ``named`` holds each candidate's name words, computed once per look-up.
     """
     described = [
-        _words(_PACKED_BY.sub(" ", item.get("description") or "")) - words
+        _with_stems(_words(_PACKED_BY.sub(" ", item.get("description") or "")) - words)
         for item, words in zip(pool, named, strict=True)
     ]
     weight = {t: 1.0 + math.log((len(pool) + 1) / (1 + sum(t in words for words in named))) for t in terms}
@@ -198,16 +198,29 @@ def _ranked(
         weight[t] /= 2
 
     def rank(words: set[str], more: set[str], of: list[str]) -> float:
-        return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if t in more)
+        return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if _stem(t) in more)
 
     remembered = [t for t in terms if t not in asked]
     ranked = []
     for item, words, more in zip(pool, named, described, strict=True):
-        matched = sum(t in words or t in more for t in terms) if words.intersection(terms) else 0
+        matched = sum(t in words or _stem(t) in more for t in terms) if words.intersection(terms) else 0
         ranked.append(((rank(words, more, asked), rank(words, more, remembered)), matched, item))
     return sorted(
         ranked, key=lambda entry: (-entry[0][0], -entry[0][1], _natural(str(entry[2].get("name", ""))))
     )
+
+
+def _stem(word: str) -> str:
+    """A word without "-ing" or "-ed", so that "coatings" finds a description's "TiAlN coated"."""
+    if len(word) > 5 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 4 and word.endswith("ed"):
+        return word[:-2]
+    return word
+
+
+def _with_stems(words: set[str]) -> set[str]:
+    return words | {_stem(word) for word in words}
 
 
 def _first_size(words: list[str]) -> int:
