@@ -55,6 +55,8 @@ _PRICE_LOOKALIKES = frozenset(
 )
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
+#: What "do you have something cheaper?" is taken for when it asks for a cheaper product of the kind.
+_CHEAPER_LOOKALIKES = frozenset({*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"})
 #: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
 _CATEGORY_ANSWERS = frozenset({*_CATALOG_LOOKALIKES, "complaint", "faq", "greeting", "goodbye"})
 _SHORT_ANSWER_WORDS = 4
@@ -212,7 +214,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         elif (
             entities.get("cheaper_instead")
             and (entities.get("skus") or memory.get("last_product"))
-            and intent in {*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"}
+            and intent in _CHEAPER_LOOKALIKES
         ):
             # "do you have something cheaper?" (read as haggling, or as an order): cheaper products of its kind
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)

@@ -431,6 +431,15 @@ def _counts_only(text: str) -> list[int]:
     return list(dict.fromkeys(int(n) for n in numbers))
 
 
+_ASKS = (
+    (_VARIANTS, "variants"),
+    (_PACKAGE_QUESTION, "package_question"),
+    (WEIGHT_QUESTION, "asks_weight"),
+    (_COMPARE, "compares"),
+)
+"""What a message asks about a product, each a flag of its own."""
+
+
 def extract_entities(text: str) -> dict[str, Any]:
     """Everything a pattern recognises in one message (keys only for what was found)."""
     found: dict[str, Any] = {}
@@ -463,14 +472,7 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["cheapest"] = True
     elif _DEAREST.search(text):
         found["dearest"] = True
-    if _VARIANTS.search(text):
-        found["variants"] = True
-    if _PACKAGE_QUESTION.search(text):
-        found["package_question"] = True
-    if WEIGHT_QUESTION.search(text):
-        found["asks_weight"] = True
-    if _COMPARE.search(text):
-        found["compares"] = True
+    found |= {key: True for pattern, key in _ASKS if pattern.search(text)}
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]
     if counts := _counts_only(text):

@@ -30,6 +30,7 @@ __all__ = [
     "QuoteLine",
     "Resolution",
     "cheaper_alternatives",
+    "list_price",
     "prefetch_product",
     "product_kind",
     "resolve_lines",
@@ -197,13 +198,15 @@ def _ranked(
     for t in purpose & weight.keys():
         weight[t] /= 2
 
+    stems = {t: _stem(t) for t in terms}
+
     def rank(words: set[str], more: set[str], of: list[str]) -> float:
-        return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if _stem(t) in more)
+        return sum(weight[t] for t in of if t in words) + sum(weight[t] / 2 for t in of if stems[t] in more)
 
     remembered = [t for t in terms if t not in asked]
     ranked = []
     for item, words, more in zip(pool, named, described, strict=True):
-        matched = sum(t in words or _stem(t) in more for t in terms) if words.intersection(terms) else 0
+        matched = sum(t in words or stems[t] in more for t in terms) if words.intersection(terms) else 0
         ranked.append(((rank(words, more, asked), rank(words, more, remembered)), matched, item))
     return sorted(
         ranked, key=lambda entry: (-entry[0][0], -entry[0][1], _natural(str(entry[2].get("name", ""))))
@@ -266,7 +269,8 @@ def product_kind(product: dict[str, Any]) -> str:
     return " ".join(words[: max(_first_size(words), 1)])
 
 
-def _price(product: dict[str, Any]) -> Decimal:
+def list_price(product: dict[str, Any]) -> Decimal:
+    """The product's list price; infinite when it has none, so it sorts last."""
     try:
         return Decimal(str(product.get("price")))
     except (InvalidOperation, ValueError):
@@ -429,9 +433,9 @@ async def resolve_product(
     variants = bool(entities.get("variants"))
     ties = [item for rank, _matched, item in ranked if (rank[0] == top[0] if variants else rank == top)]
     if entities.get("cheapest"):
-        ties.sort(key=_price)
+        ties.sort(key=list_price)
     elif entities.get("dearest"):
-        ties.sort(key=lambda item: (_price(item).is_infinite(), -_price(item)))
+        ties.sort(key=lambda item: (list_price(item).is_infinite(), -list_price(item)))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
 
@@ -446,7 +450,7 @@ async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[
     Those of its size come first: after the 4-flute 10 mm end mill, the 10 mm ones with fewer flutes before
     the smaller sizes.
     """
-    price, family, kind = _price(product), _family(product), product_kind(product)
+    price, family, kind = list_price(product), _family(product), product_kind(product)
     pool: dict[str, dict[str, Any]] = {}
     for term in [*family, kind]:
         for item in await _candidates(tools, term):
@@ -456,9 +460,11 @@ async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[
     cheaper = [
         item
         for item in pool.values()
-        if kind_words <= _named(item) and _price(item) < price and item.get("sku") != product.get("sku")
+        if kind_words <= _named(item) and list_price(item) < price and item.get("sku") != product.get("sku")
     ]
-    cheaper.sort(key=lambda item: (not size_words <= _named(item), -len(like & _named(item)), _price(item)))
+    cheaper.sort(
+        key=lambda item: (not size_words <= _named(item), -len(like & _named(item)), list_price(item))
+    )
     return cheaper[:CHEAPER_LISTED]
 
 
