@@ -29,6 +29,7 @@ import yaml
 from parley.devdata import shared_data_dir
 
 __all__ = [
+    "BIPIA_DIRECTIVE_CATEGORIES",
     "DEFAULT_BIPIA_DIR",
     "DEFAULT_CLINC_PATH",
     "DEFAULT_DATA_DIR",
@@ -38,6 +39,7 @@ __all__ = [
     "catalog_chat",
     "insert_attack",
     "load_bipia_attacks",
+    "load_bipia_directives",
     "load_bipia_emails",
     "load_clinc_chat",
     "load_injection_splits",
@@ -49,6 +51,20 @@ DEFAULT_DATA_DIR = shared_data_dir() / "prompt_injection"
 DEFAULT_BIPIA_DIR = shared_data_dir() / "bipia_email_indirect_injection"
 DEFAULT_CLINC_PATH = shared_data_dir() / "clinc150" / "data_full.json"
 WRITTEN_REQUESTS_PATH = Path(__file__).with_name("harmful_requests.yaml")
+# BIPIA's attack categories that tell the assistant how to shape its reply. The other five (a question, an
+# essay, a lesson, a translation, a program) are tasks a customer may ask for in good faith.
+BIPIA_DIRECTIVE_CATEGORIES = (
+    "Alphanumeric Substitution",
+    "Homophonic Substitution",
+    "Misspelling Intentionally",
+    "Anagramming",
+    "Space Removal & Grouping",
+    "Instruction",
+    "Social Interaction",
+    "Persuasion",
+    "Clickbait",
+    "Malware Distribution",
+)
 
 
 @dataclass(frozen=True)
@@ -177,6 +193,16 @@ def load_written_requests(path: Path = WRITTEN_REQUESTS_PATH) -> list[LabelledTe
         for kind, label in (("harmful", 1), ("benign", 0))
         for category, texts in data[kind].items()
         for text in texts
+    ]
+
+
+def load_bipia_directives(bipia_dir: Path = DEFAULT_BIPIA_DIR) -> list[LabelledText]:
+    """BIPIA's training attacks that direct the shape of the reply, as attacks a message may carry."""
+    attacks = load_bipia_attacks(bipia_dir, split="train")
+    return [
+        LabelledText(text, 1, f"bipia/train/{category}")
+        for category in BIPIA_DIRECTIVE_CATEGORIES
+        for text in attacks[category]
     ]
 
 

@@ -5,9 +5,10 @@ with the shared MiniLM model (cached in ``.cache/bench/``, so a second run takes
 
 * the message classifier: an MLP (384-256-64-1) on the vectors a turn computes (a long message read at its
   start and its end) of deepset train plus a fixed half of protectai validation, deduplicated, with every
-  text of any test set removed (see :mod:`injection_data`), plus benign customer chat (10 phrases per
-  CLINC150 training intent, its out-of-scope training phrases, German and Spanish catalog questions, and
-  the agent's packaged commerce phrases);
+  text of any test set removed (see :mod:`injection_data`); BIPIA's training attacks that order a shape of
+  the reply (ciphers, typos, planted links: the corpora hold few of them); and benign customer chat (10
+  phrases per CLINC150 training intent, its out-of-scope training phrases, German and Spanish catalog
+  questions, and the agent's packaged commerce phrases);
 * the harmful-request classifier: a logistic regression on the same vectors, trained on the hand-written
   harmful requests (``harmful_requests.yaml``) against every benign row above and the written harmless
   look-alikes. The injection corpora hold jailbreaks but hardly any plain request for harmful content, so
@@ -46,6 +47,7 @@ from parley.guardrails.injection_data import (
     catalog_chat,
     insert_attack,
     load_bipia_attacks,
+    load_bipia_directives,
     load_bipia_emails,
     load_clinc_chat,
     load_injection_splits,
@@ -209,7 +211,7 @@ def train_models(
 
     embedder = embedder or _LazyEmbedder()
     splits = load_injection_splits(data_dir, bipia_dir)
-    message_rows = splits.train + _chat_rows(splits)
+    message_rows = splits.train + _new_rows(splits, load_bipia_directives(bipia_dir)) + _chat_rows(splits)
     # As a turn embeds them: a long message is read at its start and its end.
     texts = [message_text(r.text, embedder.model_name) for r in message_rows]
     x = embed_with_cache(texts, embedder=embedder, cache_path=cache_path)

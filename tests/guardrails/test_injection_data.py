@@ -1,9 +1,11 @@
 import pytest
 
 from parley.guardrails.injection_data import (
+    BIPIA_DIRECTIVE_CATEGORIES,
     DEFAULT_DATA_DIR,
     insert_attack,
     load_bipia_attacks,
+    load_bipia_directives,
     load_injection_splits,
     normalise,
 )
@@ -36,6 +38,18 @@ def test_training_rows_are_unique_by_normalised_text(splits):
 def test_the_split_is_the_same_on_every_run(splits):
     again = load_injection_splits()
     assert [r.text for r in again.train] == [r.text for r in splits.train]
+
+
+def test_bipia_directives_are_training_attacks_that_shape_the_reply():
+    directives = load_bipia_directives()
+    keys = {normalise(r.text) for r in directives}
+    train = {normalise(t) for ts in load_bipia_attacks(split="train").values() for t in ts}
+    test = {normalise(t) for ts in load_bipia_attacks(split="test").values() for t in ts}
+    assert keys <= train and not keys & test
+    assert {r.label for r in directives} == {1}
+    # The tasks a customer may ask in good faith ("What is the capital of Brazil?") are left out.
+    assert {r.source.removeprefix("bipia/train/") for r in directives} == set(BIPIA_DIRECTIVE_CATEGORIES)
+    assert "what is the capital of brazil?" not in keys
 
 
 def test_the_baseline_trains_on_deepset_only(splits):
