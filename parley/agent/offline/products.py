@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from itertools import takewhile
 from typing import Any
 
 from parley.agent.offline.entities import (
@@ -444,26 +445,40 @@ CHEAPER_LISTED = 3
 """Cheaper alternatives offered for one product."""
 
 
+def _price_each(product: dict[str, Any]) -> float:
+    """The list price of one piece: a box of 25 at 5.50 is no cheaper than a box of 50 at 8.50."""
+    return list_price(product) / (package_size(product) or 1)
+
+
+def _sizes(product: dict[str, Any]) -> list[str]:
+    """The numbers of the name in order, its standard and then its sizes ("933", "m8", "40", "8.8")."""
+    return re.findall(r"\w*\d[\w.]*", _PACKED_BY.sub(" ", str(product.get("name", ""))).lower())
+
+
+def _sizes_shared(a: list[str], b: list[str]) -> int:
+    """How many numbers two names share from the first on: M8 x 20 is nearer M8 x 40 than M5 x 40 is."""
+    return sum(1 for _ in takewhile(lambda pair: pair[0] == pair[1], zip(a, b, strict=False)))
+
+
 async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[dict[str, Any]]:
-    """Products of the same kind at a lower list price, the most like it first ("anything cheaper?").
+    """Products of the same kind at a lower price a piece, the most like it first ("anything cheaper?").
 
     Those of its size come first: after the 4-flute 10 mm end mill, the 10 mm ones with fewer flutes before
-    the smaller sizes.
+    the smaller sizes; after the M8 x 40 bolt, the other M8 bolts before the M5 x 40 one.
     """
-    price, family, kind = list_price(product), _family(product), product_kind(product)
+    price, family, kind = _price_each(product), _family(product), product_kind(product)
     pool: dict[str, dict[str, Any]] = {}
     for term in [*family, kind]:
         for item in await _candidates(tools, term):
             pool.setdefault(str(item["id"]), item)
-    like, kind_words = _named(product), _words(kind)
-    size_words = _words(family[0]) if family else kind_words
+    like, kind_words, sizes = _named(product), _words(kind), _sizes(product)
     cheaper = [
         item
         for item in pool.values()
-        if kind_words <= _named(item) and list_price(item) < price and item.get("sku") != product.get("sku")
+        if kind_words <= _named(item) and _price_each(item) < price and item.get("sku") != product.get("sku")
     ]
     cheaper.sort(
-        key=lambda item: (not size_words <= _named(item), -len(like & _named(item)), list_price(item))
+        key=lambda item: (-_sizes_shared(sizes, _sizes(item)), -len(like & _named(item)), _price_each(item))
     )
     return cheaper[:CHEAPER_LISTED]
 
