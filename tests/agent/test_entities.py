@@ -9,13 +9,14 @@ from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     AFFIRMATION,
     NEEDS_A_KIND,
+    STATES_A_NEED,
     THAT_ONE,
     extract_entities,
     search_terms,
     thanks_only,
 )
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.planner import asks_price_or_stock
+from parley.agent.offline.planner import asks_for_the_file, asks_price_or_stock
 from parley.agent.offline.products import compared_skus, names_a_kind_in_translation
 from parley.agent.offline.templates import Templates, counted_unit, listed, money, order_status_word
 
@@ -484,6 +485,38 @@ def test_needing_a_kind_of_product_is_told_from_needing_a_person(text: str, need
 )
 def test_taking_the_product_offered_is_a_whole_message(text: str, takes: bool) -> None:
     assert bool(THAT_ONE.search(text)) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "file"),
+    [
+        ("can you send that as a pdf?", True),
+        ("can you send me the quote by email?", True),
+        ("Können Sie mir das als PDF schicken?", True),
+        ("¿me lo puede mandar por correo?", True),
+        ("can you send it to Austria?", False),
+        ("what's your email address?", False),
+    ],
+)
+def test_asking_for_a_document_as_a_file(text: str, file: bool) -> None:
+    assert asks_for_the_file(text) is file
+
+
+@pytest.mark.parametrize(
+    ("text", "states"),
+    [
+        ("Necesito 5 VC-125", True),
+        ("necesitamos 20 ER32-08", True),
+        ("wir brauchen 10 HB-M8x40-88Z", True),
+        ("Ich benötige 3 VC-160", True),
+        ("we need 10 ER32-08", True),
+        ("what do you need from me?", False),
+        ("¿necesitas mi número de cliente?", False),
+        ("brauchen Sie meine Kundennummer?", False),
+    ],
+)
+def test_a_stated_need_is_told_from_a_question_about_needs(text: str, states: bool) -> None:
+    assert bool(STATES_A_NEED.search(text)) is states
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,8 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
     memory = dict(state.get("memory") or {})
     if plan.get("order"):
         memory["last_order"] = plan["order"]
+    if quotation := plan.get("facts", {}).get("quotation"):
+        memory["last_quotation"] = quotation["number"]
     if plan.get("proposal"):
         memory["proposed_order"] = plan["proposal"]
     if plan.get("order_question"):

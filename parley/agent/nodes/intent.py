@@ -16,6 +16,7 @@ from parley.agent.offline.entities import (
     AFFIRMATION,
     BACK_REFERENCE_EN,
     PERCENT,
+    STATES_A_NEED,
     THAT_ONE,
     asks_the_same,
     compares_prices,
@@ -24,7 +25,7 @@ from parley.agent.offline.entities import (
     thanks_only,
 )
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.planner import asks_for_quotation, asks_price_or_stock
+from parley.agent.offline.planner import asks_for_quotation, asks_for_the_file, asks_price_or_stock
 from parley.agent.offline.products import (
     compared_skus,
     names_a_category,
@@ -42,6 +43,10 @@ ESCALATING_INTENTS = frozenset({"human_handoff", "complaint", "invoice_question"
 """What goes straight to a person. A discount request and an order go through ``act``, which asks for the
 discount or places the order, and hands over or waits for approval when it may not do that alone."""
 _CHATTY = frozenset({"greeting", "goodbye"})
+#: What "can you send that as a pdf?" after a quotation may be read as; an invoice question stays one.
+_QUOTATION_FILE_LOOKALIKES = frozenset(
+    {"faq", "price_quote", "product_question", "stock_check", "place_order", "out_of_scope"}
+)
 #: The confidence of a "yes" to the order or the person the agent has just offered: no guess about it.
 _CONFIRMED = 0.95
 PROPOSAL_KEPT_THROUGH = 3
@@ -185,6 +190,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "and the 16 mm one?" after a price asks its price too (it was read as a stock check), and "and 5
             # boxes?" asks the price of 5 (it was read as an order)
             intent = memory["last_intent"]
+        elif (
+            intent == "stock_check"
+            and entities.get("skus")
+            and entities.get("quantity") is not None
+            and STATES_A_NEED.search(text)
+            and not asks_price_or_stock(text)
+        ):
+            # "Necesito 5 VC-125" read as a stock question (stock, no price): what "I need 5 VC-125" gets
+            intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
             catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)
@@ -247,6 +261,17 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "the bearings" after "We sell ..., Bearings and ... What are you looking for?" (read as a
             # complaint), or "drills" (read as out of scope): the catalog is searched for it
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+    if (
+        memory.get("last_quotation")
+        and intent in _QUOTATION_FILE_LOOKALIKES
+        and (asks_for_the_file(text) or asks_for_quotation(text))
+        and not entities.get("skus")
+        and entities.get("quantity") is None
+    ):
+        # "can you send that as a pdf?" after a quotation (read as a question about shipping): that quotation,
+        # not a new one
+        intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+        entities["quotation_file"] = memory["last_quotation"]
     if intent == "place_order" and asks_for_quotation(text) and not proposal:
         # "we need 10x ... - can you send me an offer?": a quotation first, not an order
         intent = "price_quote"

@@ -299,6 +299,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     """Resolve the product for product intents and the answer for FAQ questions into the turn's facts."""
     ctx = runtime.context
     intent = state["intent"]
+    if state["entities"].get("quotation_file"):
+        return {}  # "can you send that as a pdf?" after a quotation: act looks that quotation up
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
     state = await _without_code_count(state, ctx, memory)

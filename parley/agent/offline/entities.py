@@ -19,6 +19,7 @@ __all__ = [
     "NEEDS_A_KIND",
     "PERCENT",
     "PRODUCT_KINDS",
+    "STATES_A_NEED",
     "THANKS",
     "THAT_ONE",
     "WEIGHT_QUESTION",
@@ -46,6 +47,12 @@ NEEDS_A_KIND = re.compile(
 )
 """A customer who needs a kind of product ("I need a vice"): a catalog question, though it reads like "I need
 a person"."""
+STATES_A_NEED = re.compile(
+    r"\b(?:i|we)\s+(?:need|want|require)\b|\b(?:ich|wir)\s+(?:brauchen?|benötigen?|möchten?)\b|"
+    r"\b(?:necesito|necesitamos|quiero|queremos)\b",
+    re.IGNORECASE,
+)
+"""A customer who says what they need ("necesito 5 VC-125"): with a count and a part number, an order."""
 _ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
 _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
 _SKU = re.compile(r"\b(?=[A-Z0-9x-]*[A-Z])(?=[A-Z0-9x-]*\d)[A-Z0-9]{2,}(?:x\d+)*(?:-[A-Z0-9]+(?:x\d+)*)+\b")

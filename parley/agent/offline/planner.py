@@ -19,6 +19,7 @@ __all__ = [
     "Plan",
     "also_part",
     "asks_for_quotation",
+    "asks_for_the_file",
     "asks_price_or_stock",
     "available_stock",
     "part",
@@ -45,6 +46,17 @@ _WRITTEN_QUOTE = re.compile(
     r"angebot|presupuesto|cotización|cotizacion)\b",
     re.I,
 )
+
+
+#: Asking for a document as a file: "can you send that as a pdf?", "per E-Mail", "por correo".
+_AS_A_FILE = re.compile(
+    r"\b(?:pdf|(?:by|per|via)\s+e-?mail|e-?mail\s+(?:it|that|this)|por\s+(?:correo|e-?mail))\b", re.I
+)
+
+
+def asks_for_the_file(text: str) -> bool:
+    """Whether the customer asks for a document as a file or by e-mail ("can you send that as a pdf?")."""
+    return bool(_AS_A_FILE.search(text))
 
 
 def asks_for_quotation(text: str) -> bool:
@@ -387,6 +399,16 @@ async def _written_quotation(plan: Plan, tools: ToolBox, customer_id: Any) -> Pl
     return Plan({**plan, "parts": parts, "facts": {**plan.get("facts", {}), "quotation": made.data}})
 
 
+async def _quotation_file(number: str, tools: ToolBox) -> Plan:
+    """The quotation made earlier in the conversation, as the file a colleague sends, not a new one."""
+    found = await tools.call("search_quotations", search=number)
+    items = found.data.get("items", []) if found.ok and isinstance(found.data, dict) else []
+    quotation = next((q for q in items if q.get("number") == number), None)
+    if quotation is None:
+        return Plan(parts=[], status="handed_over", reason=f"quotation {number} was not found")
+    return Plan(parts=[part("quotation_file", number=number)], facts={"quotation": quotation})
+
+
 def with_policy_answer(plan: Plan, state: dict[str, Any]) -> Plan:
     """The plan with the business's answer to a policy asked about in the same message, if any.
 
@@ -412,6 +434,9 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
         return Plan(parts=[part("clarify")])
     if intent in _SIMPLE:
         return Plan(parts=[part(_SIMPLE[intent])])
+    quotation = state.get("entities", {}).get("quotation_file")
+    if quotation and tools.has("search_quotations"):
+        return await _quotation_file(quotation, tools)
     if intent in PRODUCT_INTENTS:
         plan = await _product_plan(state, tools, customer_id)
         if intent == "price_quote" and asks_for_quotation(state["text"]):
