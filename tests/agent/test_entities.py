@@ -467,6 +467,8 @@ def test_a_question_about_weight_is_recognised_and_weight_is_no_search_term(text
         ("we need some M8 washers", True),
         ("I need a person", False),
         ("I need help with my order", False),
+        ("I'm looking for a machine vice", True),
+        ("I'm looking for someone to talk to", False),
     ],
 )
 def test_needing_a_kind_of_product_is_told_from_needing_a_person(text: str, needs: bool) -> None:
@@ -485,6 +487,34 @@ def test_needing_a_kind_of_product_is_told_from_needing_a_person(text: str, need
 )
 def test_taking_the_product_offered_is_a_whole_message(text: str, takes: bool) -> None:
     assert bool(THAT_ONE.search(text)) is takes
+
+
+@pytest.mark.parametrize(
+    ("text", "pick"),
+    [
+        ("how much is the bigger one?", "largest"),
+        ("was kostet der größere?", "largest"),
+        ("¿y el más grande?", "largest"),
+        ("and the smaller one?", "smallest"),
+        ("der kleinere bitte", "smallest"),
+        ("which one is cheaper?", "cheapest"),
+    ],
+)
+def test_one_of_the_matches_is_picked_by_size_or_price(text: str, pick: str) -> None:
+    assert extract_entities(text).get(pick) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "precio de 100 del 2RS",
+        "Preis für 100 vom 2RS",
+        "was kosten 100 von den 2RS?",
+        "price of 100 of the 2RS",
+    ],
+)
+def test_a_count_of_one_of_them_in_every_language(text: str) -> None:
+    assert extract_entities(text)["quantity"] == 100
 
 
 @pytest.mark.parametrize(

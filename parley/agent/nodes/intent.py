@@ -240,6 +240,19 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             # "is that incl. VAT?" after a price (read as an invoice question): the price again, net and with VAT
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            (entities.get("largest") or entities.get("smallest"))
+            and memory.get("last_query")
+            and intent not in _CATALOG
+            and intent not in ESCALATING_INTENTS
+            and not re.search(PERCENT, text)
+        ):
+            # "and the smaller one?" after two vices (read as out of scope): the smaller of them
+            last = memory.get("last_intent")
+            intent, confidence = (
+                last if last in _CATALOG else "product_question",
+                max(confidence, THRESHOLD_CONFIDENCE),
+            )
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (

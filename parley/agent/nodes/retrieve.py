@@ -15,7 +15,7 @@ from parley.agent.offline.entities import (
     ASKS_WHAT_IS_SOLD,
     DELIVERY_BY,
     asks_the_same,
-    compares_prices,
+    picks_one,
     search_terms,
 )
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
@@ -127,11 +127,7 @@ def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
     product just discussed.
     """
     entities, last_query = state["entities"], memory.get("last_query")
-    if (
-        not (compares_prices(entities) or entities.get("variants"))
-        or not last_query
-        or _names_a_product(state)
-    ):
+    if not (picks_one(entities) or entities.get("variants")) or not last_query or _names_a_product(state):
         return None
     only_sizes = all(term.isdigit() for term in search_terms(str(last_query)))
     if entities.get("variants") and only_sizes and (kind := product_kind(memory.get("last_product") or {})):

@@ -26,6 +26,7 @@ __all__ = [
     "asks_the_same",
     "compares_prices",
     "extract_entities",
+    "picks_one",
     "search_terms",
     "thanks_only",
 ]
@@ -42,11 +43,12 @@ PRODUCT_KINDS = frozenset({
 """Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
 kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
 NEEDS_A_KIND = re.compile(
-    rf"\b(?:i|we)\s+(?:need|want|require)\b[^.?!]*?\b(?:{'|'.join(sorted(PRODUCT_KINDS))})(?:s|es)?\b",
+    r"\b(?:(?:i|we)\s+(?:need|want|require)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+looking\s+for)\b[^.?!]*?"
+    rf"\b(?:{'|'.join(sorted(PRODUCT_KINDS))})(?:s|es)?\b",
     re.IGNORECASE,
 )
-"""A customer who needs a kind of product ("I need a vice"): a catalog question, though it reads like "I need
-a person"."""
+"""A customer who needs a kind of product ("I need a vice", "I'm looking for a machine vice"): a catalog
+question, though it reads like "I need a person"."""
 STATES_A_NEED = re.compile(
     r"\b(?:i|we)\s+(?:need|want|require)\b|\b(?:ich|wir)\s+(?:brauchen?|benötigen?|möchten?)\b|"
     r"\b(?:necesito|necesitamos|quiero|queremos)\b",
@@ -112,6 +114,16 @@ _DEAREST = re.compile(
     re.IGNORECASE,
 )
 """The dearest of them: "and the most expensive?"."""
+_LARGEST = re.compile(
+    r"\b(?:biggest|bigger|largest|larger|gr(?:ö|oe|ö)(?:ss|ß)(?:te|ere)[nrms]?|m[aá]s\s+grandes?|mayor(?:es)?)\b",
+    re.IGNORECASE,
+)
+"""The largest of them: "how much is the bigger one?" after two vices."""
+_SMALLEST = re.compile(
+    r"\b(?:smallest|smaller|kleinste[nrms]?|kleinere[nrms]?|m[aá]s\s+peque[ñn][oa]s?|menor(?:es)?)\b",
+    re.IGNORECASE,
+)
+"""The smallest of them: "and the smaller one?"."""
 _PACKAGE_QUESTION = re.compile(
     r"\bhow\s+many\b[^.?!]*?\b(?:in|per)\s+(?:(?:a|an|one|each|every|the)\s+)?(?:box|pack|package|packet|bag|"
     r"carton)\b|\b(?:box|pack|package)\s+(?:size|quantity|contents?)\b|"
@@ -283,10 +295,12 @@ _QUANTITY = (
     re.compile(r"(?<![\w.])x(\d{1,6})\b", re.IGNORECASE),
     re.compile(r"(?<![\w.])(?<!\d\s)x\s(\d{1,6})\b", re.IGNORECASE),
     re.compile(r"\b(\d{1,6})\s?x(?![\w.])(?!\s*\d)", re.IGNORECASE),
-    # "100 of them", "25 of the ER32-10"; and a bare count ending a phrase: "and for 25?", "and 1000?",
-    # "what about 50?", "I need 4", "how much are 50?", "dann bestelle ich 5", "vale, quiero pedir 50".
+    # "100 of them", "25 of the ER32-10", "100 von den 2RS", "100 del 2RS"; and a bare count ending a phrase:
+    # "and for 25?", "and 1000?", "what about 50?", "I need 4", "how much are 50?", "dann bestelle ich 5",
+    # "vale, quiero pedir 50".
     re.compile(
-        r"\b(\d{1,6})\s+(?:of\s+(?:them|these|those|it|the)|davon|de\s+(?:ellos|ellas|esos|esas|estos|estas))\b",
+        r"\b(\d{1,6})\s+(?:of\s+(?:them|these|those|it|the)|davon|von\s+(?:den|dem|der|diesen)|vom|"
+        r"de\s+(?:ellos|ellas|esos|esas|estos|estas|la|las|los)|del)\b",
         re.IGNORECASE,
     ),
     re.compile(
@@ -308,7 +322,9 @@ _STOP = frozenset([
     "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuántas", "cuantas", "cuánta", "cuanta", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
-    "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
+    "most", "priciest", "pricier", "dearest", "highest", "biggest", "bigger", "largest", "larger",
+    "smallest", "smaller", "größere", "größeren", "größte", "größten", "kleinere", "kleineren", "kleinste",
+    "kleinsten", "grande", "grandes", "pequeño", "pequeña", "mayor", "menor", "teuerste", "teuersten", "teuerster", "teurer", "caro",
     "cara", "caros", "caras", "weight", "weights", "weigh", "weighs", "heavy", "gewicht", "wiegt", "wiegen",
     "schwer", "peso", "pesa", "pesan", "incl", "inkl", "including", "excluding", "excl", "vat", "tax", "mwst",
     "iva", "incluye", "incluido", "netto", "brutto", "gross", "anything", "something", "etwas", "algo",
@@ -421,6 +437,11 @@ def compares_prices(entities: dict[str, Any]) -> bool:
     return bool(entities.get("cheapest") or entities.get("dearest"))
 
 
+def picks_one(entities: dict[str, Any]) -> bool:
+    """Whether the message picks one of the matches by price or size ("the bigger one", "the cheapest")."""
+    return compares_prices(entities) or bool(entities.get("largest") or entities.get("smallest"))
+
+
 def asks_the_same(text: str) -> bool:
     """A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?"."""
     return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
@@ -479,6 +500,10 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["cheapest"] = True
     elif _DEAREST.search(text):
         found["dearest"] = True
+    elif _LARGEST.search(text):
+        found["largest"] = True
+    elif _SMALLEST.search(text):
+        found["smallest"] = True
     found |= {key: True for pattern, key in _ASKS if pattern.search(text)}
     if ordinal := _ORDINAL.search(text):
         found["ordinal"] = _ORDINALS[ordinal.group(1).lower()]

@@ -159,6 +159,15 @@ def package_size(product: dict[str, Any]) -> int | None:
     return int(match.group(1)) if match and int(match.group(1)) > 1 else None
 
 
+_SIZE_MM = re.compile(r"\b(\d+(?:[.,]\d+)?)(?:x\d+(?:[.,]\d+)?)*\s*mm\b", re.IGNORECASE)
+
+
+def _size_mm(product: dict[str, Any]) -> float | None:
+    """The first size in millimetres of the name ("Machine vice 125 mm", a bearing's bore), if any."""
+    match = _SIZE_MM.search(str(product.get("name", "")))
+    return float(match.group(1).replace(",", ".")) if match else None
+
+
 def _named(product: dict[str, Any]) -> set[str]:
     name = _PACKED_BY.sub(" ", str(product.get("name", "")))
     return _words(f"{name} {product.get('sku', '')} {product.get('category', '')}")
@@ -437,6 +446,9 @@ async def resolve_product(
         ties.sort(key=list_price)
     elif entities.get("dearest"):
         ties.sort(key=lambda item: (list_price(item).is_infinite(), -list_price(item)))
+    elif entities.get("largest") or entities.get("smallest"):
+        sign = -1 if entities.get("largest") else 1
+        ties.sort(key=lambda item: (_size_mm(item) is None, sign * (_size_mm(item) or 0)))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
 
