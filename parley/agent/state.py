@@ -22,6 +22,7 @@ class Memory(TypedDict, total=False):
     last_quantity: int
     last_counts_pieces: bool
     last_order: str
+    order_placed: str
     proposed_order: dict[str, Any]
     order_question: bool
     order_count: int
@@ -33,11 +34,11 @@ class Memory(TypedDict, total=False):
 
 
 ONE_MESSAGE_MEMORY = frozenset(
-    {"proposed_order", "order_question", "order_count", "offered_person", "suggested_product"}
+    {"proposed_order", "order_question", "order_count", "offered_person", "suggested_product", "order_placed"}
 )
 """Memory that stands for the customer's next message only: the order just proposed, the question just asked
 about one (and the count the customer gave with it), a person just offered, the product offered for a
-mistyped part number. The intent step takes them out of memory whatever the message says."""
+mistyped part number, the order just placed. The intent step takes them out of memory whatever the message says."""
 
 
 class AgentState(TypedDict, total=False):

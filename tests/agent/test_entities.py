@@ -8,6 +8,8 @@ from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _p
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     AFFIRMATION,
+    ASKS_COST_OR_TIME,
+    CHANGES_IT,
     NEEDS_A_KIND,
     STATES_A_NEED,
     THAT_ONE,
@@ -515,6 +517,39 @@ def test_one_of_the_matches_is_picked_by_size_or_price(text: str, pick: str) -> 
 )
 def test_a_count_of_one_of_them_in_every_language(text: str) -> None:
     assert extract_entities(text)["quantity"] == 100
+
+
+@pytest.mark.parametrize(
+    ("text", "changes"),
+    [
+        ("actually make it 4", True),
+        ("doch lieber 4", True),
+        ("mejor 4", True),
+        ("4 instead please", True),
+        ("and 5 ER32-08 please", False),
+        ("4 more please", False),
+    ],
+)
+def test_a_change_of_mind_is_told_from_another_order(text: str, changes: bool) -> None:
+    assert bool(CHANGES_IT.search(text)) is changes
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Was kostet die Lieferung in die Schweiz?", True),
+        ("how long does delivery to Austria take?", True),
+        ("¿Cuánto tarda el envío a Suiza?", True),
+        ("Die Lieferung ist zu spät", False),
+        ("why was delivery so expensive?!", False),
+    ],
+)
+def test_a_question_what_something_costs_or_takes(text: str, asks: bool) -> None:
+    assert bool(ASKS_COST_OR_TIME.search(text)) is asks
+
+
+def test_a_german_delivery_question_abroad_is_german() -> None:
+    assert detect_language("Was kostet die Lieferung in die Schweiz?") == "de"
 
 
 @pytest.mark.parametrize(

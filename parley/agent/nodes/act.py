@@ -89,7 +89,7 @@ async def act(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, An
             plan = Plan({**plan, "parts": [], "status": "approval_required", "reason": reason})
     memory = dict(state.get("memory") or {})
     if plan.get("order"):
-        memory["last_order"] = plan["order"]
+        memory["last_order"] = memory["order_placed"] = plan["order"]
     if quotation := plan.get("facts", {}).get("quotation"):
         memory["last_quotation"] = quotation["number"]
     if plan.get("proposal"):

@@ -14,7 +14,9 @@ from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
 from parley.agent.offline.entities import (
     AFFIRMATION,
+    ASKS_COST_OR_TIME,
     BACK_REFERENCE_EN,
+    CHANGES_IT,
     PERCENT,
     STATES_A_NEED,
     THAT_ONE,
@@ -149,6 +151,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     offered_person = memory.pop("offered_person", False)
     categories = memory.pop("listed_categories", None)
     suggested = memory.pop("suggested_product", None)
+    placed = memory.pop("order_placed", None)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
@@ -253,6 +256,9 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
                 last if last in _CATALOG else "product_question",
                 max(confidence, THRESHOLD_CONFIDENCE),
             )
+        elif intent == "complaint" and ASKS_COST_OR_TIME.search(text) and topics(text, language):
+            # "Was kostet die Lieferung in die Schweiz?" read as a complaint: what a policy costs or takes
+            intent, confidence = "faq", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
@@ -308,6 +314,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             entities["quantity"] = order_count
             if memory.get("last_counts_pieces"):
                 entities["counts_pieces"] = True
+    if (
+        placed
+        and CHANGES_IT.search(text)
+        and (entities.get("quantity") is not None or entities.get("skus"))
+        and intent not in ESCALATING_INTENTS
+    ):
+        # "actually make it 4" right after an order was placed: a change to that order, which a person makes,
+        # not a second order
+        intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
+        entities["order_change"] = placed
     if proposal and AFFIRMATION.search(text):
         intent, confidence = "place_order", max(confidence, _CONFIRMED)
         entities["confirmed_order"] = {"lines": proposal["lines"]}

@@ -12,9 +12,11 @@ from typing import Any
 __all__ = [
     "ABOUT_OWN_ORDER",
     "AFFIRMATION",
+    "ASKS_COST_OR_TIME",
     "ASKS_WHAT_IS_SOLD",
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
+    "CHANGES_IT",
     "DELIVERY_BY",
     "NEEDS_A_KIND",
     "PERCENT",
@@ -55,6 +57,21 @@ STATES_A_NEED = re.compile(
     re.IGNORECASE,
 )
 """A customer who says what they need ("necesito 5 VC-125"): with a count and a part number, an order."""
+ASKS_COST_OR_TIME = re.compile(
+    r"^\W*(?:how\s+(?:much|long)|what\s+(?:does|do|is|are)\b[^?]*\b(?:cost|charge|fee)s?|"
+    r"was\s+(?:kostet|kosten)|wie\s+(?:viel|lange|teuer)|cu[aá]nto\s+(?:cuesta|cuestan|tarda|vale)|"
+    r"qu[eé]\s+(?:cuesta|precio))\b",
+    re.IGNORECASE,
+)
+"""A question what something costs or how long it takes ("Was kostet die Lieferung in die Schweiz?"): asked
+of a policy (delivery, payment...), a question for the FAQ, not a complaint."""
+CHANGES_IT = re.compile(
+    r"\b(?:actually|make\s+it|change\s+(?:it|that|the\s+order)|instead|rather|doch|lieber|stattdessen|"
+    r"[äa]ndern|mejor|cambi(?:a|ar|e)|en\s+(?:vez|lugar))\b",
+    re.IGNORECASE,
+)
+"""A change of mind ("actually make it 4", "doch lieber 4", "mejor 4"): right after an order was placed, a
+change to that order."""
 _ORDER = re.compile(r"\bORD-\d{4}-\d{5}\b", re.IGNORECASE)
 _INVOICE = re.compile(r"\bINV-[A-Z0-9][A-Z0-9-]*\b", re.IGNORECASE)
 _SKU = re.compile(r"\b(?=[A-Z0-9x-]*[A-Z])(?=[A-Z0-9x-]*\d)[A-Z0-9]{2,}(?:x\d+)*(?:-[A-Z0-9]+(?:x\d+)*)+\b")
@@ -115,12 +132,12 @@ _DEAREST = re.compile(
 )
 """The dearest of them: "and the most expensive?"."""
 _LARGEST = re.compile(
-    r"\b(?:biggest|bigger|largest|larger|gr(?:ö|oe|ö)(?:ss|ß)(?:te|ere)[nrms]?|m[aá]s\s+grandes?|mayor(?:es)?)\b",
+    r"\b(?:biggest|bigger|largest|larger|gr(?:ö|oe)(?:ss|ß)(?:te|ere)[nrms]?|m[aá]s\s+grandes?)\b",
     re.IGNORECASE,
 )
 """The largest of them: "how much is the bigger one?" after two vices."""
 _SMALLEST = re.compile(
-    r"\b(?:smallest|smaller|kleinste[nrms]?|kleinere[nrms]?|m[aá]s\s+peque[ñn][oa]s?|menor(?:es)?)\b",
+    r"\b(?:smallest|smaller|kleinste[nrms]?|kleinere[nrms]?|m[aá]s\s+peque[ñn][oa]s?)\b",
     re.IGNORECASE,
 )
 """The smallest of them: "and the smaller one?"."""
@@ -305,7 +322,7 @@ _QUANTITY = (
     ),
     re.compile(
         r"\b(?:and|for|about|are|need|want|like|take|order|buy|me|us|und|für|kosten|kostet|nehme|brauche|bestelle|"
-        r"bestellen|kaufen|y|por|para|cuestan|cuesta|quiero|necesito|pedir|comprar)"
+        r"bestellen|kaufen|y|por|para|cuestan|cuesta|quiero|necesito|pedir|comprar|actually|rather|lieber|doch|mejor)"
         r"(?:\s+ich)?\s+(\d{1,6})\s*(?:(?:then|please|pls|bitte|dann|por\s+favor|entonces)\W*)?(?:[?.!,;]|$)",
         re.IGNORECASE,
     ),
@@ -322,9 +339,9 @@ _STOP = frozenset([
     "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuántas", "cuantas", "cuánta", "cuanta", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
-    "most", "priciest", "pricier", "dearest", "highest", "biggest", "bigger", "largest", "larger",
-    "smallest", "smaller", "größere", "größeren", "größte", "größten", "kleinere", "kleineren", "kleinste",
-    "kleinsten", "grande", "grandes", "pequeño", "pequeña", "mayor", "menor", "teuerste", "teuersten", "teuerster", "teurer", "caro",
+    "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
+    "biggest", "bigger", "largest", "larger", "smallest", "smaller", "größere", "größeren", "größte", "größten",
+    "kleinere", "kleineren", "kleinste", "kleinsten", "grande", "grandes", "pequeño", "pequeña",
     "cara", "caros", "caras", "weight", "weights", "weigh", "weighs", "heavy", "gewicht", "wiegt", "wiegen",
     "schwer", "peso", "pesa", "pesan", "incl", "inkl", "including", "excluding", "excl", "vat", "tax", "mwst",
     "iva", "incluye", "incluido", "netto", "brutto", "gross", "anything", "something", "etwas", "algo",

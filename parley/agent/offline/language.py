@@ -87,6 +87,17 @@ _MARKERS = {
             "bis",
             "welcher",
             "welche",
+            "nach",
+            "lieferung",
+            "liefern",
+            "lieferzeit",
+            "versand",
+            "dauert",
+            "wird",
+            "kommt",
+            "schweiz",
+            "österreich",
+            "deutschland",
         ]
     ),
     "es": set(
@@ -157,6 +168,13 @@ _MARKERS = {
             "cuantas",
             "también",
             "pero",
+            "envío",
+            "envio",
+            "tarda",
+            "llega",
+            "suiza",
+            "españa",
+            "alemania",
         ]
     ),
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION
+from parley.agent.offline.orders import find_own_order
 from parley.agent.offline.planner import (
     Plan,
     also_part,
@@ -113,6 +114,15 @@ async def _place(
     return Plan(parts=[part("order_placed", **values)], facts={"order": order}, order=order["number"])
 
 
+async def _order_change(number: str, tools: ToolBox, customer_id: Any, text: str) -> Plan:
+    """A change to the order placed a moment ago ("actually make it 4"): a person makes it."""
+    reason = f"the customer wants to change order {number}: {text}"
+    order = await find_own_order(tools, number, customer_id)
+    if order is None:
+        return _to_person(reason)
+    return _to_person(reason, [part("order_change", number=order["number"])], order=order)
+
+
 async def placing_plan(
     state: dict[str, Any], tools: ToolBox, *, customer_id: Any, conversation_id: Any
 ) -> Plan:
@@ -120,6 +130,8 @@ async def placing_plan(
 
     The order's notes say where it came from, so staff confirming it can read the conversation.
     """
+    if number := state.get("entities", {}).get("order_change"):
+        return await _order_change(number, tools, customer_id, state.get("text", ""))
     confirmed = state.get("entities", {}).get("confirmed_order")
     if confirmed:
         note = f"Placed by the assistant in conversation {conversation_id}, confirmed by the customer."
