@@ -65,6 +65,9 @@ _GLOSSARY = {
     "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
     "unterlegscheibe": "washer", "unterlegscheiben": "washer", "arandela": "washer", "arandelas": "washer",
 }  # fmt: skip
+_GLOSSARY_PHRASES = re.compile(r"\btornillos?\s+de\s+banco\b", re.IGNORECASE)
+"""Names of more than one word, read as the glossary's one-word name: a "tornillo de banco" is a vice (a
+"mordaza"), not a bolt."""
 _SEGMENTS = re.compile(r"\s*(?:,(?!\d)|;|\+|\band\b|\bplus\b|\bund\b|\by\b)\s*", re.IGNORECASE)
 _PLURAL_ES = re.compile(r"(?:x|ch|sh|ss)es$")
 
@@ -86,7 +89,7 @@ def names_a_kind_in_translation(text: str) -> bool:
     The intent classifier knows those words no better than any other foreign word: "Haben Sie Bohrer?" came
     out as a discount request by 0.587 against 0.585 for a stock check.
     """
-    return any(term in _GLOSSARY for term in search_terms(text))
+    return any(term in _GLOSSARY for term in search_terms(_GLOSSARY_PHRASES.sub("mordaza", text)))
 
 
 def shares_a_word(text: str, names: list[str]) -> bool:
@@ -357,7 +360,8 @@ _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IG
 
 
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
-    terms = list(dict.fromkeys(_term(w) for t in search_terms(text) for w in _GLOSSARY.get(t, t).split()))
+    named = search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+    terms = list(dict.fromkeys(_term(w) for t in named for w in _GLOSSARY.get(t, t).split()))
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
