@@ -44,15 +44,16 @@ PRODUCT_KINDS = frozenset({
 })  # fmt: skip
 """Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
 kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
+_WE_NEED = r"(?:i|we)\s+(?:need|want|require)"
 NEEDS_A_KIND = re.compile(
-    r"\b(?:(?:i|we)\s+(?:need|want|require)|(?:i'?m|i\s+am|we'?re|we\s+are)\s+looking\s+for)\b[^.?!]*?"
+    rf"\b(?:{_WE_NEED}|(?:i'?m|i\s+am|we'?re|we\s+are)\s+looking\s+for)\b[^.?!]*?"
     rf"\b(?:{'|'.join(sorted(PRODUCT_KINDS))})(?:s|es)?\b",
     re.IGNORECASE,
 )
 """A customer who needs a kind of product ("I need a vice", "I'm looking for a machine vice"): a catalog
 question, though it reads like "I need a person"."""
 STATES_A_NEED = re.compile(
-    r"\b(?:i|we)\s+(?:need|want|require)\b|\b(?:ich|wir)\s+(?:brauchen?|benötigen?|möchten?)\b|"
+    rf"\b{_WE_NEED}\b|\b(?:ich|wir)\s+(?:brauchen?|benötigen?|möchten?)\b|"
     r"\b(?:necesito|necesitamos|quiero|queremos)\b",
     re.IGNORECASE,
 )

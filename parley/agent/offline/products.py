@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import takewhile
@@ -83,13 +84,18 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+def _glossary_terms(text: str) -> list[str]:
+    """The message's search terms, a name of several words in the glossary read as its one-word name."""
+    return search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+
+
 def names_a_kind_in_translation(text: str) -> bool:
     """Whether the message names a product kind through the glossary ("Haben Sie Bohrer?").
 
     The intent classifier knows those words no better than any other foreign word: "Haben Sie Bohrer?" came
     out as a discount request by 0.587 against 0.585 for a stock check.
     """
-    return any(term in _GLOSSARY for term in search_terms(_GLOSSARY_PHRASES.sub("mordaza", text)))
+    return any(term in _GLOSSARY for term in _glossary_terms(text))
 
 
 def shares_a_word(text: str, names: list[str]) -> bool:
@@ -169,6 +175,17 @@ def _size_mm(product: dict[str, Any]) -> float | None:
     """The first size in millimetres of the name ("Machine vice 125 mm", a bearing's bore), if any."""
     match = _SIZE_MM.search(str(product.get("name", "")))
     return float(match.group(1).replace(",", ".")) if match else None
+
+
+def _by_size(*, largest_first: bool) -> Callable[[dict[str, Any]], tuple[bool, float]]:
+    """A sort key by the first size in mm, the largest or the smallest first; a name without one last."""
+    sign = -1 if largest_first else 1
+
+    def key(product: dict[str, Any]) -> tuple[bool, float]:
+        size = _size_mm(product)
+        return size is None, sign * (size or 0.0)
+
+    return key
 
 
 def _named(product: dict[str, Any]) -> set[str]:
@@ -360,8 +377,7 @@ _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IG
 
 
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
-    named = search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
-    terms = list(dict.fromkeys(_term(w) for t in named for w in _GLOSSARY.get(t, t).split()))
+    terms = list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
@@ -451,8 +467,7 @@ async def resolve_product(
     elif entities.get("dearest"):
         ties.sort(key=lambda item: (list_price(item).is_infinite(), -list_price(item)))
     elif entities.get("largest") or entities.get("smallest"):
-        sign = -1 if entities.get("largest") else 1
-        ties.sort(key=lambda item: (_size_mm(item) is None, sign * (_size_mm(item) or 0)))
+        ties.sort(key=_by_size(largest_first=bool(entities.get("largest"))))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
 
