@@ -23,7 +23,7 @@ from parley.agent.offline.products import (
     QuoteLine,
     cheaper_alternatives,
     compared_skus,
-    list_price,
+    price_each,
     product_kind,
     resolve_lines,
     resolve_product,
@@ -320,7 +320,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         if offered := cheaper["products"]:
             # "anything cheaper?" again asks below everything offered
             memory["last_listed"] = [product.get("sku") for product in offered]
-            cheapest = min(offered, key=list_price)
+            cheapest = min(offered, key=price_each)
             memory["last_product"] = {key: cheapest.get(key) for key in _REMEMBERED}
     elif state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
         facts["categories"] = memory["listed_categories"] = await _categories(ctx)

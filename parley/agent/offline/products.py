@@ -34,6 +34,7 @@ __all__ = [
     "cheaper_alternatives",
     "list_price",
     "prefetch_product",
+    "price_each",
     "product_kind",
     "resolve_lines",
     "resolve_product",
@@ -476,7 +477,7 @@ CHEAPER_LISTED = 3
 """Cheaper alternatives offered for one product."""
 
 
-def _price_each(product: dict[str, Any]) -> float:
+def price_each(product: dict[str, Any]) -> float:
     """The list price of one piece: a box of 25 at 5.50 is no cheaper than a box of 50 at 8.50."""
     return list_price(product) / (package_size(product) or 1)
 
@@ -497,7 +498,7 @@ async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[
     Those of its size come first: after the 4-flute 10 mm end mill, the 10 mm ones with fewer flutes before
     the smaller sizes; after the M8 x 40 bolt, the other M8 bolts before the M5 x 40 one.
     """
-    price, family, kind = _price_each(product), _family(product), product_kind(product)
+    price, family, kind = price_each(product), _family(product), product_kind(product)
     pool: dict[str, dict[str, Any]] = {}
     for term in [*family, kind]:
         for item in await _candidates(tools, term):
@@ -506,10 +507,10 @@ async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[
     cheaper = [
         item
         for item in pool.values()
-        if kind_words <= _named(item) and _price_each(item) < price and item.get("sku") != product.get("sku")
+        if kind_words <= _named(item) and price_each(item) < price and item.get("sku") != product.get("sku")
     ]
     cheaper.sort(
-        key=lambda item: (-_sizes_shared(sizes, _sizes(item)), -len(like & _named(item)), _price_each(item))
+        key=lambda item: (-_sizes_shared(sizes, _sizes(item)), -len(like & _named(item)), price_each(item))
     )
     return cheaper[:CHEAPER_LISTED]
 
