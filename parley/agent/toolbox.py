@@ -55,14 +55,20 @@ class ToolBox:
         """Whether the agent may call this tool."""
         return name in self.tools
 
-    def prefetch(self, name: str, **arguments: Any) -> None:
+    def prefetch(self, name: str, arguments: dict[str, Any], *, after: asyncio.Event | None = None) -> None:
         """Start a call that only reads, for a later :meth:`call` with the same arguments to take.
 
         Nothing is counted or recorded until that call: a prefetch no step asks for costs the turn no step.
+        ``after``: the call waits for it first (a model request on the wire).
         """
         key = _key(name, arguments)
         if name in self.tools and key not in self._early:
-            self._early[key] = asyncio.ensure_future(self.tools[name].ainvoke(arguments))
+            self._early[key] = asyncio.ensure_future(self._call_after(name, arguments, after))
+
+    async def _call_after(self, name: str, arguments: dict[str, Any], after: asyncio.Event | None) -> Any:
+        if after is not None:
+            await after.wait()
+        return await self.tools[name].ainvoke(arguments)
 
     async def settle(self) -> None:
         """Wait for the prefetched calls no step took, so none outlives its turn."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import openai
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
@@ -9,6 +11,7 @@ from langchain_openai import ChatOpenAI
 
 from parley.agent.llm.client import openai_clients
 from parley.agent.llm.engine import Understood
+from parley.agent.llm.sending import signal_when_sent
 from parley.devtools.scripted_llm import FakeOpenAIServer
 
 _CONVERSATION = [
@@ -54,3 +57,24 @@ async def test_a_rate_limit_is_retried_and_a_server_error_is_raised_as_the_sdk_r
         assert reply.content == "hello" and len(server.requests) == 2
     with FakeOpenAIServer([{"status": 400}]) as server, pytest.raises(openai.BadRequestError):
         await _model(server, direct=True).ainvoke([HumanMessage("hi")])
+
+
+async def test_work_waiting_for_the_request_starts_once_the_body_is_sent_not_when_the_answer_is_back() -> (
+    None
+):
+    with FakeOpenAIServer([{"content": "hello", "delay": 0.5}, {"content": "again"}]) as server:
+        model = _model(server, direct=True)
+        sent = asyncio.Event()
+        with signal_when_sent(sent):
+            answer = asyncio.ensure_future(model.ainvoke([HumanMessage("hi")]))
+        assert not sent.is_set()  # nothing has left yet
+        await asyncio.wait_for(sent.wait(), timeout=0.4)
+        for _ in range(40):  # the server's thread takes the request in
+            if server.requests:
+                break
+            await asyncio.sleep(0.005)
+        assert not answer.done()  # the body was out well before the answer (the server thinks for 0.5 s)
+        assert (await answer).content == "hello"
+        sent.clear()
+        await model.ainvoke([HumanMessage("hi again")])  # a request outside the context marks nothing
+        assert not sent.is_set() and len(server.requests) == 2

@@ -32,7 +32,7 @@ class _Catalog:
 async def test_a_prefetched_search_is_taken_by_the_same_call_and_recorded_once() -> None:
     catalog = _Catalog()
     tools = ToolBox.of([catalog.tool()])
-    tools.prefetch("search_products", search="m8")
+    tools.prefetch("search_products", {"search": "m8"})
     await asyncio.sleep(0.01)  # the turn waits for something else (the model) meanwhile
     assert catalog.searched == ["m8"] and tools.calls == []
     result = await tools.call("search_products", search="m8")
@@ -44,7 +44,7 @@ async def test_a_prefetched_search_is_taken_by_the_same_call_and_recorded_once()
 async def test_a_call_with_other_arguments_does_not_take_the_prefetch() -> None:
     catalog = _Catalog()
     tools = ToolBox.of([catalog.tool()])
-    tools.prefetch("search_products", search="m8")
+    tools.prefetch("search_products", {"search": "m8"})
     result = await tools.call("search_products", search="bolt")
     assert result.data == {"items": [{"sku": "BOLT"}]}
     await tools.settle()
@@ -56,8 +56,8 @@ async def test_a_prefetch_no_step_takes_is_neither_recorded_nor_counted_and_sett
     catalog = _Catalog()
     catalog.released.clear()
     tools = ToolBox.of([catalog.tool()], max_steps=1)
-    tools.prefetch("search_products", search="m8")
-    tools.prefetch("search_products", search="m8")  # the same read is started once
+    tools.prefetch("search_products", {"search": "m8"})
+    tools.prefetch("search_products", {"search": "m8"})  # the same read is started once
     settling = asyncio.ensure_future(tools.settle())
     await asyncio.sleep(0.01)
     assert not settling.done()  # it waits for the read still running
@@ -72,6 +72,18 @@ async def test_a_prefetch_no_step_takes_is_neither_recorded_nor_counted_and_sett
 
 async def test_prefetching_a_tool_the_turn_may_not_use_does_nothing() -> None:
     tools = ToolBox.of([_Catalog().tool()])
-    tools.prefetch("create_order", lines=[])
+    tools.prefetch("create_order", {"lines": []})
     await tools.settle()
     assert tools.calls == []
+
+
+async def test_a_prefetch_after_an_event_waits_for_it() -> None:
+    catalog = _Catalog()
+    tools = ToolBox.of([catalog.tool()])
+    sent = asyncio.Event()
+    tools.prefetch("search_products", {"search": "m8"}, after=sent)
+    await asyncio.sleep(0.01)
+    assert catalog.searched == []  # the model request is not out yet
+    sent.set()
+    result = await tools.call("search_products", search="m8")
+    assert result.data == {"items": [{"sku": "M8"}]} and catalog.searched == ["m8"]

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai import AsyncOpenAI, AsyncStream, NotGiven, Omit, not_given
+from openai import AsyncOpenAI, AsyncStream, DefaultAsyncHttpxClient, NotGiven, Omit, not_given
 from openai._base_client import make_request_options
 from openai.resources.chat.completions import AsyncCompletions
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from parley.agent.llm.sending import mark_sent
 
 __all__ = ["DirectCompletions", "openai_clients"]
 
@@ -47,5 +49,11 @@ class DirectCompletions(AsyncCompletions):
 
 def openai_clients(*, base_url: str | None, api_key: str, timeout: float, max_retries: int) -> dict[str, Any]:
     """The ``root_async_client`` and ``async_client`` arguments of ``ChatOpenAI`` for one endpoint."""
-    root = AsyncOpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=max_retries)
+    root = AsyncOpenAI(
+        base_url=base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        http_client=DefaultAsyncHttpxClient(event_hooks={"request": [mark_sent]}),
+    )
     return {"root_async_client": root, "async_client": DirectCompletions(root)}

@@ -10,6 +10,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from parley.agent.context import AgentContext
+from parley.agent.llm.sending import signal_when_sent
 from parley.agent.nodes import timed
 from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
 from parley.agent.offline.entities import (
@@ -157,10 +158,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     entities = extract_entities(text)
     understood = None
     if ctx.llm is not None:
-        understanding = asyncio.ensure_future(_llm_understanding(state, ctx))
+        sent = asyncio.Event()
+        with signal_when_sent(sent):
+            understanding = asyncio.ensure_future(_llm_understanding(state, ctx))
+        understanding.add_done_callback(lambda _done: sent.set())  # sent or failed before it was
         if not (entities.get("order_numbers") or entities.get("invoice_numbers")):
-            # The request to the model goes out first; the catalog searches run while it reads
-            prefetch_product(ctx.tools, text, entities, memory.get("last_product"))
+            # The catalog searches run while the model reads, once the request is out
+            prefetch_product(ctx.tools, text, entities, memory.get("last_product"), after=sent)
         understood = await understanding
     if understood is not None:
         intent, confidence, alternatives = understood.intent, understood.confidence, []

@@ -8,6 +8,7 @@ memory narrows the search.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import math
 import re
@@ -399,16 +400,21 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
 
 
 def prefetch_product(
-    tools: ToolBox, text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None
+    tools: ToolBox,
+    text: str,
+    entities: dict[str, Any],
+    memory_product: dict[str, Any] | None,
+    *,
+    after: asyncio.Event | None = None,
 ) -> None:
-    """Start the catalog searches :func:`resolve_product` would make for the message.
+    """Start the catalog searches :func:`resolve_product` would make for the message, once ``after`` is set.
 
     With an LLM the searches run while the model reads the message; the look-up that follows takes their
     results when it searches for the same terms (about 6 ms of a product turn's 40 beyond the model).
     """
     if tools.has("search_products"):
         for term in [*entities.get("skus", []), *_plan(text, entities, memory_product).searched]:
-            tools.prefetch("search_products", **_search(term))
+            tools.prefetch("search_products", _search(term), after=after)
 
 
 async def resolve_product(
