@@ -14,6 +14,7 @@ from parley.agent.offline.language import LANGUAGES
 from parley.agent.offline.templates import Templates, default_templates, placeholders
 from parley.core.actor import Actor
 from parley.core.errors import Conflict, NotFound, ValidationFailed
+from parley.identity.tenants import touch_tenant
 
 __all__ = [
     "TemplateIn",
@@ -139,6 +140,7 @@ async def create_template(session: AsyncSession, actor: Actor, *, data: Template
         )
     row = ReplyTemplate(key=data.key, language=data.language, text=data.text)
     session.add(row)
+    await touch_tenant(session, actor.tenant_id)
     await session.flush()
     return _out(row)
 
@@ -151,6 +153,7 @@ async def update_template(
     row = await get_template(session, template_id)
     _check_placeholders(row.key, data.text)
     row.text = data.text
+    await touch_tenant(session, actor.tenant_id)
     await session.flush()
     return _out(row)
 
@@ -160,6 +163,7 @@ async def delete_template(session: AsyncSession, actor: Actor, template_id: uuid
     actor.require("ai:write")
     row = await get_template(session, template_id)
     await session.delete(row)
+    await touch_tenant(session, actor.tenant_id)
     return {"id": str(template_id), "deleted": True}
 
 

@@ -16,9 +16,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, TypeVar
+from typing import Any
 
 from parley.agent.accounting import TokenUsage, add_to_totals, cost_of, cost_since
+from parley.agent.business_settings import BusinessSettings, BusinessSettingsCache
 from parley.agent.cache import CacheEntry, SemanticCache, SourceTracker, is_cacheable
 from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
@@ -26,12 +27,11 @@ from parley.agent.conversations.models import BOT_SILENT, Conversation
 from parley.agent.conversations.schemas import TurnOut
 from parley.agent.engine import OfflineEngine, intent_model
 from parley.agent.events import EventHub
-from parley.agent.intent.business import Phrases, business_phrases
-from parley.agent.llm.profile import BusinessProfile, load_profile, with_fallback
+from parley.agent.intent.business import Phrases
+from parley.agent.llm.profile import BusinessProfile
 from parley.agent.locks import ConversationLocks
 from parley.agent.nodes.respond import HISTORY_TURNS
 from parley.agent.offline.language import detect_language
-from parley.agent.reply_templates import load_templates
 from parley.agent.state import ONE_MESSAGE_MEMORY, new_turn
 from parley.agent.toolbox import ToolBox
 from parley.core.actor import Actor
@@ -48,7 +48,6 @@ from parley.tools.registry import OPERATIONS
 __all__ = ["AgentService"]
 
 _log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 
 class AgentService:
@@ -77,7 +76,7 @@ class AgentService:
         self.runtime = runtime
         self._embedder = embedder
         self.knowledge = knowledge if knowledge is not None else runtime.knowledge
-        self.guard = guard if guard is not None else GuardrailsProvider(runtime.db)
+        self.guard = guard if guard is not None else GuardrailsProvider()
         self.llm = llm
         self.max_tool_steps = max_tool_steps
         self.locks = ConversationLocks(runtime.settings.redis_url)
@@ -87,6 +86,7 @@ class AgentService:
             threshold=runtime.settings.assistant_cache_threshold,
             max_entries=runtime.settings.assistant_cache_max_entries,
         )
+        self.settings = BusinessSettingsCache()
         self._graphs: Any = None  # GraphPerLoop, built on first use so LangGraph loads lazily
         self._preview: Any = None
 
@@ -228,18 +228,19 @@ class AgentService:
     ) -> TurnOut:
         db = self.runtime.db
         embedding = embedding or await self._embed_soon(text)
-        # Three reads that need nothing of each other, on three connections at once. A guard or a spend
-        # that cannot be read fails the answer below, which then hands over like any failed turn.
-        business, guard, spent_today = await asyncio.gather(
-            self._business(tenant_id, conversation_id),
-            self._guard_for(tenant_id, conversation_id),
-            self._spent_today(tenant_id),
-            return_exceptions=True,
-        )
-        conversation, profile, templates, phrases = _read(business)
+        inputs = await self._inputs(tenant_id, conversation_id)
+        conversation, business = inputs.conversation, inputs.business
         status_before, customer_id = conversation.status, conversation.customer_id
+        templates = business.templates
         turn = _Turn(
-            tenant_id, conversation_id, customer_id, text, conversation.language, profile, phrases, fresh
+            tenant_id,
+            conversation_id,
+            customer_id,
+            text,
+            conversation.language,
+            business.profile,
+            business.phrases,
+            fresh,
         )
 
         async def send(event: str, data: dict[str, Any]) -> None:
@@ -251,9 +252,8 @@ class AgentService:
             result: dict[str, Any] = {"reply": "", "status": status_before, "metrics": {}}
         else:
             try:
-                result = await self._answer(
-                    turn, templates, _read(guard), send, embedding, _read(spent_today)
-                )
+                guard = await self._guard_for(inputs)
+                result = await self._answer(turn, templates, guard, send, embedding, inputs.spent_today)
             except Exception:  # never drop the customer: hand over with a reply instead of an error
                 _log.exception("turn failed in conversation %s", conversation_id)
                 language = conversation.language or "en"
@@ -271,6 +271,8 @@ class AgentService:
             conversation.language = result.get("language") or conversation.language
             reply = None
             if result["reply"]:
+                # Set before the reply's insert flushes, so the conversation is written once.
+                conversation.usage = add_to_totals(conversation.usage, result.get("metrics", {}))
                 reply = await conversations.add_message(
                     session,
                     conversation,
@@ -286,7 +288,6 @@ class AgentService:
                     metrics=result.get("metrics", {}),
                     reply_to_id=message_id,
                 )
-                conversation.usage = add_to_totals(conversation.usage, result.get("metrics", {}))
         out = TurnOut(
             conversation_id=conversation_id,
             message_id=reply.id if reply else message_id,
@@ -303,30 +304,37 @@ class AgentService:
         await send("message", out.model_dump(mode="json"))
         return out
 
-    async def _business(
-        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID
-    ) -> tuple[Conversation, BusinessProfile, Any, Phrases | None]:
-        """The conversation, and the business's profile, reply templates and intent phrases."""
+    async def _inputs(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> _Inputs:
+        """What a turn reads before it answers, on one connection.
+
+        The conversation, the business's settings, the customer's messages so far (the guard's limit) and
+        what today's LLM replies cost (against ``maxDailyAICost``; None offline).
+        """
         async with self.runtime.db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
-            profile = await load_profile(session, tenant_id)
-            templates = with_fallback(await load_templates(session), profile)
-            phrases = await business_phrases(session, tenant_id)
-        return conversation, profile, templates, phrases
+            business = await self.settings.get(session, tenant_id)
+            customer_messages = (
+                await conversations.count_messages(session, conversation_id, role="customer")
+                if self.guard is not None
+                else 0
+            )
+            spent_today = None
+            if self.language_model() is not None:
+                midnight = (
+                    self.runtime.clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+                )
+                spent_today = await cost_since(session, midnight)
+        return _Inputs(conversation, business, customer_messages, spent_today)
 
-    async def _guard_for(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID) -> Any:
+    async def _guard_for(self, inputs: _Inputs) -> Any:
         """The turn's guard, built on the embedder that makes the turn's vector; None without guardrails."""
         if self.guard is None:
             return None
-        return await self.guard.for_turn(tenant_id, conversation_id, embedder=await self.embedder())
-
-    async def _spent_today(self, tenant_id: uuid.UUID) -> float | None:
-        """What the business's LLM replies cost today (UTC), against its ``maxDailyAICost``; None offline."""
-        if self.language_model() is None:
-            return None
-        midnight = self.runtime.clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        async with self.runtime.db.session(tenant_id) as session:
-            return await cost_since(session, midnight)
+        return self.guard.for_turn(
+            inputs.business.guardrails,
+            customer_messages=inputs.customer_messages,
+            embedder=await self.embedder(),
+        )
 
     async def _answer(
         self,
@@ -624,9 +632,9 @@ class AgentService:
         decision pass the same output checks before anyone sees them.
         """
         embedder = await self.embedder()
-        (conversation, _profile, templates, phrases), guard = await asyncio.gather(
-            self._business(tenant_id, conversation_id), self._guard_for(tenant_id, conversation_id)
-        )
+        inputs = await self._inputs(tenant_id, conversation_id)
+        conversation, guard = inputs.conversation, await self._guard_for(inputs)
+        templates, phrases = inputs.business.templates, inputs.business.phrases
         actor = agent_actor(tenant_id)
         operations = [op for op in OPERATIONS if not read_only or op.scope.endswith(":read")]
         tools = ToolBox.of(
@@ -673,6 +681,16 @@ class _Turn:
 
 
 @dataclass(frozen=True)
+class _Inputs:
+    """What a turn reads before it answers (see ``AgentService._inputs``)."""
+
+    conversation: Conversation
+    business: BusinessSettings
+    customer_messages: int
+    spent_today: float | None
+
+
+@dataclass(frozen=True)
 class _Cached:
     """A cache hit: the entry, how close the question was, and the input guard's verdict."""
 
@@ -685,13 +703,6 @@ def _thresholds(guard: Any) -> Thresholds | None:
     """The business's thresholds when the turn's guard carries its guardrail settings."""
     settings = getattr(guard, "settings", None)
     return settings.thresholds if settings is not None else None
-
-
-def _read(outcome: _T | BaseException) -> _T:
-    """A read's result, or its error raised here (where the caller can hand the turn over)."""
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
 
 
 def _ms(since: float) -> float:

@@ -10,18 +10,13 @@ trace every number in the reply to the turn's tool results. Each answer carries 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select
 
-from parley.agent.conversations.models import Message
-from parley.core.db import Database
 from parley.guardrails.pipeline import GuardResult, InputGuard, OutputGuard
-from parley.guardrails.service import settings_of
 from parley.guardrails.settings import GuardrailSettings
 from parley.guardrails.verdict import Action, Verdict
 from parley.knowledge.embeddings import Embedder
@@ -166,8 +161,7 @@ _Pipeline = tuple[InputGuard, OutputGuard, AllowedTopics | None]
 class GuardrailsProvider:
     """Builds each turn's guard from the business's settings; profiles are cached per settings."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self) -> None:
         self._guards: dict[tuple[str, str], _Pipeline] = {}
 
     def _pipeline(self, settings: GuardrailSettings, embedder: Embedder | None) -> _Pipeline:
@@ -180,18 +174,15 @@ class GuardrailsProvider:
             self._guards[key] = (InputGuard(profile, embedder=embedder), OutputGuard(profile), allowed)
         return self._guards[key]
 
-    async def for_turn(
-        self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, *, embedder: Embedder | None = None
+    def for_turn(
+        self, settings: GuardrailSettings, *, customer_messages: int, embedder: Embedder | None = None
     ) -> TurnGuard:
-        """The guard for one turn; ``embedder`` is the one that made the turn's vector."""
-        async with self.db.session(tenant_id) as session:
-            settings = await settings_of(session, tenant_id)
-            count = await session.scalar(
-                select(func.count(Message.id)).where(
-                    Message.conversation_id == conversation_id, Message.role == "customer"
-                )
-            )
+        """The guard for one turn.
+
+        ``customer_messages``: the conversation's so far, this one included; ``embedder``: the one that made
+        the turn's vector.
+        """
         input_guard, output_guard, allowed = self._pipeline(settings, embedder)
         return TurnGuard(
-            settings, input_guard, output_guard, customer_messages=int(count or 0), allowed=allowed
+            settings, input_guard, output_guard, customer_messages=customer_messages, allowed=allowed
         )

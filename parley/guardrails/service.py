@@ -9,15 +9,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from parley.core.actor import Actor
 from parley.core.audit import record_audit
 from parley.core.clock import utcnow
-from parley.core.errors import NotFound
 from parley.guardrails.settings import GuardrailSettings, diff_settings
 from parley.identity.models import Tenant
+from parley.identity.tenants import get_tenant
 
 __all__ = ["CHANGE_LOG_LENGTH", "GuardrailsView", "get_guardrails", "settings_of", "update_guardrails"]
 
@@ -29,27 +28,20 @@ GuardrailsView = dict[str, Any]
 """The API's view: the settings (camelCase) plus ``changes``, the newest change first."""
 
 
-async def _tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
-    tenant = await session.scalar(select(Tenant).where(Tenant.id == tenant_id))
-    if tenant is None:  # pragma: no cover - a session always serves an existing tenant
-        raise NotFound("no such business")
-    return tenant
-
-
 def _view(settings: GuardrailSettings, tenant: Tenant) -> GuardrailsView:
     return {**settings.public(), "changes": list((tenant.settings or {}).get(_LOG_KEY, []))}
 
 
 async def settings_of(session: AsyncSession, tenant_id: uuid.UUID) -> GuardrailSettings:
     """The business's guardrail settings (the balanced defaults until someone changes them)."""
-    stored = ((await _tenant(session, tenant_id)).settings or {}).get(_KEY)
+    stored = ((await get_tenant(session, tenant_id)).settings or {}).get(_KEY)
     return GuardrailSettings.model_validate(stored or {})
 
 
 async def get_guardrails(session: AsyncSession, actor: Actor) -> GuardrailsView:
     """The settings and the recent changes."""
     actor.require("ai:read")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     return _view(GuardrailSettings.model_validate((tenant.settings or {}).get(_KEY) or {}), tenant)
 
 
@@ -58,7 +50,7 @@ async def update_guardrails(
 ) -> GuardrailsView:
     """Replace the settings; what changed goes to the front of the change log and to the audit log."""
     actor.require("ai:write")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     stored = dict(tenant.settings or {})
     before = GuardrailSettings.model_validate(stored.get(_KEY) or {})
     changes = diff_settings(before, data)

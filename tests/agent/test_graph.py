@@ -269,15 +269,15 @@ async def test_a_failing_turn_hands_over_instead_of_dropping_the_customer(
     assert "colleague" in turn.response
 
 
-class _UnreadableGuardrails:
-    async def for_turn(self, *_args: object, **_kwargs: object) -> object:
-        raise ConnectionError("the guardrail settings could not be read")
+class _BrokenGuardrails:
+    def for_turn(self, *_args: object, **_kwargs: object) -> object:
+        raise ValueError("the guardrail settings cannot be built")
 
 
-async def test_guardrails_that_cannot_be_read_hand_the_turn_over_and_keep_the_message(
+async def test_guardrails_that_cannot_be_built_hand_the_turn_over_and_keep_the_message(
     runtime: Runtime, shop: Shop, embedder: HashingEmbedder
 ) -> None:
-    agent = AgentService(runtime, embedder=embedder, guard=_UnreadableGuardrails())
+    agent = AgentService(runtime, embedder=embedder, guard=_BrokenGuardrails())
     conversation = await open_conversation(runtime, shop.tenant_id)
     turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     await agent.aclose()

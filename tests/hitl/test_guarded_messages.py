@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -77,7 +76,7 @@ class _RefusingGuard:
 
 
 class _RefusingProvider:
-    async def for_turn(self, tenant_id: uuid.UUID, conversation_id: uuid.UUID, **_: Any) -> _RefusingGuard:
+    def for_turn(self, settings: Any, **_: Any) -> _RefusingGuard:
         return _RefusingGuard()
 
 

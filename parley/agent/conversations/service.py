@@ -92,10 +92,12 @@ async def add_message(
     **fields: Any,
 ) -> Message:
     """Append a message; ``seq`` orders a conversation's messages even when clocks tie."""
+    moment = now or utcnow()
+    # Set before the query below flushes, so the conversation's pending changes go out in one UPDATE.
+    conversation.last_message_at = moment
     last = await session.scalar(
         select(func.max(Message.seq)).where(Message.conversation_id == conversation.id)
     )
-    moment = now or utcnow()
     message = Message(
         conversation_id=conversation.id,
         role=role,
@@ -109,7 +111,6 @@ async def add_message(
         **fields,
     )
     session.add(message)
-    conversation.last_message_at = moment
     await session.flush()
     return message
 
@@ -127,6 +128,14 @@ async def last_customer_message(session: AsyncSession, conversation_id: uuid.UUI
             "the conversation has no customer message to answer", code="BIZ_NO_MESSAGE"
         )
     return message
+
+
+async def count_messages(session: AsyncSession, conversation_id: uuid.UUID, *, role: str) -> int:
+    """How many messages of this role the conversation has."""
+    count = await session.scalar(
+        select(func.count(Message.id)).where(Message.conversation_id == conversation_id, Message.role == role)
+    )
+    return int(count or 0)
 
 
 async def recent_messages(

@@ -19,6 +19,7 @@ from parley.core.actor import Actor
 from parley.core.audit import record_audit
 from parley.core.errors import NotFound
 from parley.identity.models import Tenant
+from parley.identity.tenants import get_tenant
 
 __all__ = [
     "IntentDetail",
@@ -105,16 +106,9 @@ def _effective(tenant: Tenant) -> dict[str, dict[str, list[str]]]:
     return {**_defaults(), **_custom(tenant)}
 
 
-async def _tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
-    tenant = await session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise NotFound("no such business")
-    return tenant
-
-
 async def business_phrases(session: AsyncSession, tenant_id: uuid.UUID) -> Phrases | None:
     """The business's training phrases, or None when it uses the packaged ones (the shared model)."""
-    tenant = await _tenant(session, tenant_id)
+    tenant = await get_tenant(session, tenant_id)
     if not _custom(tenant):
         return None
     return tuple(
@@ -139,7 +133,7 @@ def _detail(tenant: Tenant, intent: str) -> IntentDetail:
 async def list_intents(session: AsyncSession, actor: Actor) -> list[IntentSummary]:
     """Every intent the agent routes on, with phrase counts per language."""
     actor.require("ai:read")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     return [
         IntentSummary.model_validate(_detail(tenant, intent).model_dump(exclude={"examples"}))
         for intent in COMMERCE_INTENTS
@@ -149,13 +143,13 @@ async def list_intents(session: AsyncSession, actor: Actor) -> list[IntentSummar
 async def get_intent(session: AsyncSession, actor: Actor, intent: str) -> IntentDetail:
     """One intent and its phrases as the agent learns them."""
     actor.require("ai:read")
-    return _detail(await _tenant(session, actor.tenant_id), _known(intent))
+    return _detail(await get_tenant(session, actor.tenant_id), _known(intent))
 
 
 async def put_intent(session: AsyncSession, actor: Actor, intent: str, data: IntentPhrasesIn) -> IntentDetail:
     """Replace an intent's phrases for this business; the next turn's classifier learns them."""
     actor.require("ai:write")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     before = _detail(tenant, _known(intent)).examples
     tenant.settings = {**(tenant.settings or {}), _SETTINGS_KEY: {**_custom(tenant), intent: data.examples}}
     await session.flush()
@@ -174,7 +168,7 @@ async def put_intent(session: AsyncSession, actor: Actor, intent: str, data: Int
 async def reset_intent(session: AsyncSession, actor: Actor, intent: str) -> IntentDetail:
     """Go back to the packaged phrases of an intent."""
     actor.require("ai:write")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     before = _detail(tenant, _known(intent)).examples
     custom = {name: examples for name, examples in _custom(tenant).items() if name != intent}
     tenant.settings = {**(tenant.settings or {}), _SETTINGS_KEY: custom}

@@ -17,8 +17,8 @@ from parley.agent.offline.language import LANGUAGES
 from parley.agent.offline.templates import Templates
 from parley.core.actor import Actor
 from parley.core.audit import record_audit
-from parley.core.errors import NotFound
 from parley.identity.models import Tenant
+from parley.identity.tenants import get_tenant
 
 __all__ = [
     "INTENT_TOOLS",
@@ -130,13 +130,6 @@ class ProfileOut(ProfileIn):
     system_prompt: str
 
 
-async def _tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
-    tenant = await session.get(Tenant, tenant_id)
-    if tenant is None:
-        raise NotFound("no such business")
-    return tenant
-
-
 def _profile(tenant: Tenant) -> BusinessProfile:
     config = ProfileIn.model_validate((tenant.settings or {}).get(_SETTINGS_KEY, {}))
     values = config.model_dump()
@@ -156,7 +149,7 @@ def _out(profile: BusinessProfile) -> ProfileOut:
 
 async def load_profile(session: AsyncSession, tenant_id: uuid.UUID) -> BusinessProfile:
     """The profile a turn of this business runs with (the defaults until the business sets its own)."""
-    return _profile(await _tenant(session, tenant_id))
+    return _profile(await get_tenant(session, tenant_id))
 
 
 async def get_config(session: AsyncSession, actor: Actor) -> ProfileOut:
@@ -168,7 +161,7 @@ async def get_config(session: AsyncSession, actor: Actor) -> ProfileOut:
 async def put_config(session: AsyncSession, actor: Actor, *, data: ProfileIn) -> ProfileOut:
     """Replace the business's AI configuration; the next turn uses it. Admins only: it is the agent's voice."""
     actor.require("admin:settings")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     before = _out(_profile(tenant)).model_dump(exclude={"system_prompt"})
     tenant.settings = {**(tenant.settings or {}), _SETTINGS_KEY: data.model_dump()}
     await session.flush()

@@ -21,7 +21,7 @@ from parley.core.audit import record_audit
 from parley.core.clock import utcnow
 from parley.core.errors import NotFound, ValidationFailed
 from parley.core.events import emit_event
-from parley.identity.models import Tenant
+from parley.identity.tenants import get_tenant
 from parley.tools.pricing import engine
 from parley.tools.pricing.models import PricingRule
 from parley.tools.pricing.schemas import (
@@ -186,13 +186,6 @@ async def delete_rule(session: AsyncSession, actor: Actor, rule_id: uuid.UUID) -
     emit_event(session, "pricing_rule.deleted", entity_type="pricing_rule", entity_id=rule_id)
 
 
-async def _tenant(session: AsyncSession, tenant_id: uuid.UUID) -> Tenant:
-    tenant = await session.scalar(select(Tenant).where(Tenant.id == tenant_id))
-    if tenant is None:  # pragma: no cover - a session always serves an existing tenant
-        raise NotFound("no such business")
-    return tenant
-
-
 def _thresholds_of(settings: dict[str, Any] | None) -> Thresholds:
     stored = (settings or {}).get(_SETTINGS_KEY) or {}
     return Thresholds(
@@ -204,13 +197,13 @@ def _thresholds_of(settings: dict[str, Any] | None) -> Thresholds:
 async def get_thresholds(session: AsyncSession, actor: Actor) -> Thresholds:
     """The business's discount thresholds per customer tier and per role (defaults where unset)."""
     actor.require("pricing:read")
-    return _thresholds_of((await _tenant(session, actor.tenant_id)).settings)
+    return _thresholds_of((await get_tenant(session, actor.tenant_id)).settings)
 
 
 async def update_thresholds(session: AsyncSession, actor: Actor, *, data: ThresholdsUpdate) -> Thresholds:
     """Replace the given thresholds; stored in the tenant's settings."""
     actor.require("admin:settings")
-    tenant = await _tenant(session, actor.tenant_id)
+    tenant = await get_tenant(session, actor.tenant_id)
     before = _thresholds_of(tenant.settings)
     after = Thresholds(tiers={**before.tiers, **data.tiers}, roles={**before.roles, **data.roles})
     tenant.settings = {**(tenant.settings or {}), _SETTINGS_KEY: after.model_dump(mode="json")}
