@@ -9,7 +9,8 @@ temporary folder, with the packaged MiniLM embedder. Turns go through ``AgentSer
 entry point of the API, the web chat and the channels, so each turn includes storing the message, the
 conversation lock, the checkpoint, the graph and storing the reply.
 
-LLM part: a local OpenAI-compatible server (:mod:`parley.devtools.scripted_llm`) answers every request after
+LLM part: a local OpenAI-compatible server (:mod:`parley.devtools.scripted_llm`), in a process of its own
+(:class:`ModelProcess`; before 2026-11-25 it ran in a thread of Parley's process), answers every request after
 a fixed delay (200 ms) with the scripted model of :func:`responder`; conversations run one after another.
 For each turn, ``ratio = turn wall time / sum of the server-side durations of the model requests made during
 the turn`` (request read to response written, so the model's time includes the fixed delay and the server's
@@ -28,6 +29,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import multiprocessing
 import os
 import re
 import statistics
@@ -166,6 +168,56 @@ def responder(product: dict[str, str]) -> Callable[[dict[str, Any]], dict[str, A
     return respond
 
 
+class ModelProcess:
+    """The scripted model served from a process of its own, as a real endpoint is never in Parley's.
+
+    In Parley's process the server's thread waited for Parley's interpreter lock to take a request in and to
+    write its answer, and Parley's work waited for the server's: time counted against whichever turn was
+    running. ``perf_counter`` is the system's monotonic clock, so the server's timings compare with the turns'.
+    """
+
+    def __init__(self, delay: float) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, delay), daemon=True)
+        self.base_url = ""
+
+    def __enter__(self) -> ModelProcess:
+        self._process.start()
+        self.base_url = self._conn.recv()
+        return self
+
+    def know(self, product: dict[str, str]) -> None:
+        """Tell the scripted model the demo product it answers about (it replies when it has it)."""
+        self._conn.send(("product", product))
+        self._conn.recv()
+
+    def timings(self) -> list[tuple[float, float]]:
+        """When the server started and finished each request so far."""
+        self._conn.send(("timings", None))
+        return self._conn.recv()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._conn.send(("stop", None))
+        self._process.join(timeout=10)
+
+
+def _serve(conn: Any, delay: float) -> None:
+    product: dict[str, str] = {}
+    respond = responder(product)
+    with FakeOpenAIServer(respond=lambda body: respond(body), delay=delay) as server:
+        conn.send(server.base_url)
+        while True:
+            command, value = conn.recv()
+            if command == "product":
+                product.update(value)
+                conn.send(True)
+            elif command == "timings":
+                conn.send(list(server.timings))
+            else:
+                return
+
+
 # ---------------------------------------------------------------- the shop
 
 
@@ -269,11 +321,9 @@ async def run_llm(folder: Path, *, conversations_n: int, delay: float) -> dict[s
     from langchain_core.messages import HumanMessage
     from langchain_openai import ChatOpenAI
 
-    product: dict[str, str] = {}
-    respond = responder(product)
-    with FakeOpenAIServer(respond=lambda body: respond(body), delay=delay) as server:
+    with ModelProcess(delay) as server:
         shop = await open_shop(folder, llm_base_url=server.base_url, slots=conversations_n + 1)
-        product.update(shop.product)
+        server.know(shop.product)
         agent = AgentService(shop.runtime, embedder=shop.runtime.knowledge.embedder)
         await agent.warm_up()
         try:
@@ -300,7 +350,7 @@ async def run_llm(folder: Path, *, conversations_n: int, delay: float) -> dict[s
                 started = time.perf_counter()
                 await model.ainvoke([HumanMessage("hi")])
                 raw.append((started, time.perf_counter()))
-            timings = list(server.timings)
+            timings = server.timings()
         finally:
             await agent.aclose()
             await shop.runtime.close()
