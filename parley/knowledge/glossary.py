@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["english_words", "topics"]
+__all__ = ["COST_QUESTION", "DURATION_QUESTION", "asks_for", "english_words", "states", "topics"]
 
 _TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "payment": {
@@ -92,3 +92,34 @@ def topics(text: str, language: str | None) -> frozenset[str]:
 def english_words(names: frozenset[str]) -> str:
     """The English words of the topics, for a keyword search among English texts."""
     return " ".join(word for name in sorted(names) for word in _TOPICS[name]["en"])
+
+
+COST_QUESTION = (
+    r"how\s+much|what\s+(?:does|do|is|are)\b[^?]*\b(?:cost|charge|fee)s?|was\s+(?:kostet|kosten)|"
+    r"wie\s+(?:viel|teuer)|cu[aá]nto\s+(?:cuesta|cuestan|vale)|qu[eé]\s+(?:cuesta|precio)"
+)
+"""A question what something costs, in English, German or Spanish (the start of a regex alternative)."""
+DURATION_QUESTION = r"how\s+long|wie\s+lange|cu[aá]nto\s+tarda"
+"""A question how long something takes."""
+_ASKS = {
+    "cost": re.compile(rf"\b(?:{COST_QUESTION})\b", re.IGNORECASE),
+    "duration": re.compile(rf"\b(?:{DURATION_QUESTION})\b", re.IGNORECASE),
+}
+_STATES = {
+    "cost": re.compile(r"\d[\d.,]*\s*(?:€|eur\b|euros?\b|usd\b|\$)|[€$]\s*\d", re.IGNORECASE),
+    "duration": re.compile(
+        r"\d+(?:\s*[-–]\s*\d+)?\s*(?:working\s+|business\s+)?(?:hours?|days?|weeks?|stunden|"
+        r"(?:werk|arbeits)?tage?n?|wochen?|horas?|d[ií]as?|semanas?)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def asks_for(question: str) -> str | None:
+    """``"cost"`` for "Was kostet die Lieferung?", ``"duration"`` for "how long does delivery take?"."""
+    return next((kind for kind, pattern in _ASKS.items() if pattern.search(question)), None)
+
+
+def states(text: str, kind: str) -> bool:
+    """Whether an answer states a sum of money (``"cost"``) or a length of time (``"duration"``)."""
+    return bool(_STATES[kind].search(text))

@@ -29,7 +29,7 @@ from parley.knowledge.documents import DocumentKind
 from parley.knowledge.embeddings import Embedder, get_embedder
 from parley.knowledge.filters import SearchFilters
 from parley.knowledge.fusion import Fusion
-from parley.knowledge.glossary import english_words, topics
+from parley.knowledge.glossary import asks_for, english_words, states, topics
 from parley.knowledge.indexer import Indexer, IndexReport
 from parley.knowledge.kb.models import Faq
 from parley.knowledge.query import SearchMode, SearchResults
@@ -204,9 +204,12 @@ class KnowledgeIndex:
         ``language`` first, which must be close in meaning (``FOREIGN_ANSWER_MIN_SIMILARITY``), then among
         the English ones as any question does. When it names a policy topic (:mod:`parley.knowledge.glossary`),
         only a text about that topic answers it, the closest of the first ``TOPIC_CANDIDATES`` however far in
-        meaning, and the English ones are searched by the topic's words.
+        meaning, and the English ones are searched by the topic's words. Among those, a question what
+        something costs or how long it takes gets the closest that states a sum or a time, if one does ("Was
+        kostet die Lieferung?" was nearest to "Wie lange dauert die Lieferung?").
         """
         asked, named = _policy_topics(question, language), topics(question, "en")
+        wanted = asks_for(question)
         for languages, floor in _passes(language, FOREIGN_ANSWER_MIN_SIMILARITY):
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
@@ -219,6 +222,7 @@ class KnowledgeIndex:
                 )
             else:
                 results = await self.search(question, filters=filters, query_vector=query_vector, limit=limit)
+            fitting: list[str] = []
             for hit in results.hits:
                 dense = hit.scores.get("dense", 1.0)
                 far = (floor is not None and dense < floor) or (
@@ -237,7 +241,11 @@ class KnowledgeIndex:
                     about = topics(hit.text, languages[0] if languages else None)
                 if (asked and not asked & about) or (by_a_word and not named & about):
                     continue
-                return answer
+                if wanted is None or states(answer, wanted):
+                    return answer
+                fitting.append(answer)
+            if fitting:  # on the topic, but none says what it costs or how long it takes
+                return fitting[0]
         return None
 
     async def faq_match(

@@ -96,3 +96,15 @@ async def test_a_german_or_spanish_question_about_a_policy_topic_takes_only_an_a
     assert "07:30" in (await knowledge.answer(shop, "Wie lange habt ihr heute offen?", language="de") or "")
     # No text is about a minimum order: a person answers, not the delivery FAQ
     assert await knowledge.answer(shop, "Gibt es einen Mindestbestellwert?", language="de") is None
+
+
+async def test_a_question_what_a_policy_costs_or_takes_gets_the_answer_that_says_it(
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
+) -> None:
+    knowledge, shop = demo_knowledge
+    # "Lieferung" is a word of the German delivery-times FAQ, not of the shipping-costs one
+    costs = await knowledge.answer(shop, "Was kostet die Lieferung?", language="de") or ""
+    assert "9,90 EUR" in costs and "Werktage" not in costs
+    times = await knowledge.answer(shop, "Wie lange dauert der Versand?", language="de") or ""
+    assert "Werktage" in times and "EUR" not in times
+    assert "EUR" in (await knowledge.answer(shop, "¿Cuánto cuesta la entrega?", language="es") or "")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from parley.knowledge.glossary import COST_QUESTION, DURATION_QUESTION
+
 __all__ = [
     "ABOUT_OWN_ORDER",
     "AFFIRMATION",
@@ -58,12 +60,7 @@ STATES_A_NEED = re.compile(
     re.IGNORECASE,
 )
 """A customer who says what they need ("necesito 5 VC-125"): with a count and a part number, an order."""
-ASKS_COST_OR_TIME = re.compile(
-    r"^\W*(?:how\s+(?:much|long)|what\s+(?:does|do|is|are)\b[^?]*\b(?:cost|charge|fee)s?|"
-    r"was\s+(?:kostet|kosten)|wie\s+(?:viel|lange|teuer)|cu[aá]nto\s+(?:cuesta|cuestan|tarda|vale)|"
-    r"qu[eé]\s+(?:cuesta|precio))\b",
-    re.IGNORECASE,
-)
+ASKS_COST_OR_TIME = re.compile(rf"^\W*(?:{COST_QUESTION}|{DURATION_QUESTION})\b", re.IGNORECASE)
 """A question what something costs or how long it takes ("Was kostet die Lieferung in die Schweiz?"): asked
 of a policy (delivery, payment...), a question for the FAQ, not a complaint."""
 CHANGES_IT = re.compile(
