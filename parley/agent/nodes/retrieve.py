@@ -20,6 +20,7 @@ from parley.agent.offline.entities import (
 )
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
+    NEAREST_KINDS,
     QuoteLine,
     cheaper_alternatives,
     compared_skus,
@@ -285,8 +286,7 @@ def _not_found_by_words(found: dict[str, Any], entities: dict[str, Any]) -> bool
         not found["product"]
         and bool(found.get("query"))
         and not entities.get("skus")
-        and not found.get("no_such_size")
-        and not found.get("no_such_sku")
+        and not any(found.get(nearest) for nearest in NEAREST_KINDS)
     )
 
 
@@ -377,10 +377,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             product_query=found.get("query", ""),
             remembered=found.get("remembered", False),
             follow_up=found.get("follow_up", False),
-            no_such_size=found.get("no_such_size", False),
-            no_such_sku=found.get("no_such_sku", False),
+            **{nearest: found.get(nearest, False) for nearest in NEAREST_KINDS},
         )
-        if found.get("no_such_size") or found.get("no_such_sku"):
+        if any(found.get(nearest) for nearest in NEAREST_KINDS):
             memory["last_listed"] = [other.get("sku") for other in found["others"]]
         if _not_found_by_words(found, state["entities"]) and ctx.tools.has("list_categories"):
             # "do you have washers?" of a shop without any: what it does sell, so the customer can go on

@@ -44,6 +44,11 @@ PRODUCT_KINDS = frozenset({
     "mill", "nut", "oil", "pin", "pipe", "plate", "reamer", "rivet", "rod", "saw", "sheet", "spring", "stud",
     "tap", "tube", "valve", "vice", "washer", "wheel", "wire",
 })  # fmt: skip
+MATERIALS = frozenset({
+    "aluminium", "brass", "bronze", "carbide", "copper", "hss", "iron", "nylon", "plastic", "rubber", "stainless",
+    "steel", "titanium", "zinc",
+})  # fmt: skip
+"""What a product is made of, in the catalog's (English) words: a customer who names one means it."""
 """Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
 kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
 _WE_NEED = r"(?:i|we)\s+(?:need|want|require)"

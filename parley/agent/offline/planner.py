@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
-from parley.agent.offline.products import package_size
+from parley.agent.offline.products import NEAREST_KINDS, package_size
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
@@ -92,7 +92,7 @@ def missing_product_part(
 
     ``otherwise`` is the template that asks for a product when the message named none.
     """
-    for nearest in ("no_such_size", "no_such_sku"):
+    for nearest in NEAREST_KINDS:
         if facts.get(nearest):
             return part(nearest, query=facts.get("product_query", ""), names=_named_skus(facts["others"]))
     # The part number as the customer typed it reads better than the search terms made of it.

@@ -21,6 +21,7 @@ from typing import Any
 from parley.agent.offline.entities import (
     BACK_REFERENCE,
     BACK_REFERENCE_EN,
+    MATERIALS,
     PRODUCT_KINDS,
     extract_entities,
     search_terms,
@@ -28,6 +29,7 @@ from parley.agent.offline.entities import (
 from parley.agent.toolbox import ToolBox
 
 __all__ = [
+    "NEAREST_KINDS",
     "OTHERS_LISTED",
     "VARIANTS_LISTED",
     "QuoteLine",
@@ -58,13 +60,14 @@ _GLOSSARY = {
     "sechskantschrauben": "hex bolt", "mutter": "nut", "muttern": "nut", "sechskantmutter": "hex nut",
     "sechskantmuttern": "hex nut", "platte": "plate", "platten": "plate", "aluplatte": "aluminium plate",
     "aluplatten": "aluminium plate", "aluminiumplatte": "aluminium plate", "blech": "sheet", "bleche": "sheet",
-    "rundstab": "round bar", "rundstahl": "round bar", "edelstahl": "stainless steel", "stahl": "steel",
+    "rundstab": "round bar", "rundstäbe": "round bar", "rundstange": "round bar", "rundstangen": "round bar",
+    "rundstahl": "round bar", "edelstahl": "stainless steel", "stahl": "steel",
     "schraubstock": "vice", "schraubstöcke": "vice", "kühlschmierstoff": "cutting fluid", "broca": "drill",
     "brocas": "drill", "fresa": "end mill", "fresas": "end mill", "rodamiento": "bearing", "rodamientos": "bearing",
     "pinza": "collet", "pinzas": "collet", "tornillo": "bolt", "tornillos": "bolt", "tuerca": "nut",
     "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
     "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
-    "redonda": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
+    "redonda": "round", "redondas": "round", "redondo": "round", "redondos": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
     "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
     "unterlegscheibe": "washer", "unterlegscheiben": "washer", "arandela": "washer", "arandelas": "washer",
 }  # fmt: skip
@@ -309,11 +312,16 @@ def list_price(product: dict[str, Any]) -> Decimal:
         return Decimal("Infinity")
 
 
+NEAREST_KINDS = ("no_such_size", "no_such_sku", "no_such_material")
+"""How a look-up can miss the product asked for while finding the nearest ones; each is a reply template."""
+
+
 class Resolution(dict[str, Any]):
     """``product`` (the chosen one), ``others`` (equally good), ``query`` (the words searched).
 
     ``no_such_size``: the size asked for is not made in the kind just discussed; ``others`` are the closest.
     ``no_such_sku``: no product has the part number typed; ``others`` are the ones spelt nearly alike.
+    ``no_such_material``: none of the kind asked is of the material asked; ``others`` are those of the kind.
     """
 
 
@@ -359,6 +367,16 @@ def _of_the_kind_asked(product: dict[str, Any] | None, asked: list[str], purpose
     return product is None or not kinds or bool((kinds | also) & _named(product))
 
 
+def _lacks_a_material_asked(
+    product: dict[str, Any] | None, asked: list[str], purpose: frozenset[str]
+) -> bool:
+    """Whether the customer named a material (not what the product is for) that the product is not of."""
+    materials = {t for t in asked if t in MATERIALS and t not in purpose}
+    if product is None or not materials:
+        return False
+    return not materials <= _named(product) | _words(str(product.get("description") or ""))
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What one look-up searches for and ranks by.
@@ -378,8 +396,13 @@ _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IG
 """What the product is for: "end mills to cut aluminium" are end mills, not aluminium plate."""
 
 
+def _english_terms(text: str) -> list[str]:
+    """The message's search terms in the catalog's words ("brocas para acero" -> drill, for, steel)."""
+    return list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
+
+
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
-    terms = list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
+    terms = _english_terms(text)
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
@@ -395,8 +418,8 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
         terms = list(dict.fromkeys(terms + sorted(_words(memory_product.get("name", "")))))
         searched = [*searched, *_family(memory_product)]
     used_for = _PURPOSE.split(text, maxsplit=1)
-    purpose = frozenset(_term(w) for w in search_terms(used_for[1])) if len(used_for) > 1 else frozenset()
-    return _Plan(terms, asked, searched, query, purpose - {_term(w) for w in search_terms(used_for[0])})
+    purpose = frozenset(_english_terms(used_for[1])) if len(used_for) > 1 else frozenset()
+    return _Plan(terms, asked, searched, query, purpose - set(_english_terms(used_for[0])))
 
 
 def prefetch_product(
@@ -465,6 +488,11 @@ async def resolve_product(
         return Resolution(product=None, others=[], query=query)
     if best < min(2, len(terms)) or not _of_the_kind_asked(chosen, asked, plan.purpose):
         return Resolution(product=None, others=[], query=query)
+    if _lacks_a_material_asked(chosen, asked, plan.purpose):
+        # "aluminium round bar" where the round bars are stainless: those, not "Yes, we have" one of them.
+        # One of the material would have ranked first had it been of the kind too.
+        of_kind = [item for rank, _matched, item in ranked if rank == top]
+        return Resolution(product=None, others=of_kind[:CLOSEST_LISTED], query=query, no_such_material=True)
     # Asked which sizes there are, every match of the customer's words counts, the closest to the remembered
     # product first; otherwise only the equally best.
     variants = bool(entities.get("variants"))
