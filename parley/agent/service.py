@@ -308,26 +308,34 @@ class AgentService:
         """What a turn reads before it answers, on one connection.
 
         The conversation, the business's settings, the customer's messages so far (the guard's limit) and
-        what today's LLM replies cost (against ``maxDailyAICost``; None offline).
+        what today's LLM replies cost (against ``maxDailyAICost``; None offline). A count or a spend that
+        cannot be read fails the answer (see :meth:`_guard_for`), which then hands over like any failed turn.
         """
         async with self.runtime.db.session(tenant_id) as session:
             conversation = await conversations.get_conversation(session, conversation_id)
             business = await self.settings.get(session, tenant_id)
-            customer_messages = (
-                await conversations.count_messages(session, conversation_id, role="customer")
-                if self.guard is not None
-                else 0
-            )
-            spent_today = None
-            if self.language_model() is not None:
-                midnight = (
-                    self.runtime.clock().astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            try:
+                customer_messages = (
+                    await conversations.count_messages(session, conversation_id, role="customer")
+                    if self.guard is not None
+                    else 0
                 )
-                spent_today = await cost_since(session, midnight)
+                spent_today = None
+                if self.language_model() is not None:
+                    midnight = (
+                        self.runtime.clock()
+                        .astimezone(UTC)
+                        .replace(hour=0, minute=0, second=0, microsecond=0)
+                    )
+                    spent_today = await cost_since(session, midnight)
+            except Exception as error:
+                return _Inputs(conversation, business, 0, None, unread=error)
         return _Inputs(conversation, business, customer_messages, spent_today)
 
     async def _guard_for(self, inputs: _Inputs) -> Any:
         """The turn's guard, built on the embedder that makes the turn's vector; None without guardrails."""
+        if inputs.unread is not None:
+            raise inputs.unread
         if self.guard is None:
             return None
         return self.guard.for_turn(
@@ -688,6 +696,7 @@ class _Inputs:
     business: BusinessSettings
     customer_messages: int
     spent_today: float | None
+    unread: Exception | None = None  # why the count or the spend could not be read
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
+
 from parley.agent.conversations import service as conversations
 from parley.agent.service import AgentService
 from parley.demo.seed import seed_actor
@@ -281,6 +283,24 @@ async def test_guardrails_that_cannot_be_built_hand_the_turn_over_and_keep_the_m
     conversation = await open_conversation(runtime, shop.tenant_id)
     turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     await agent.aclose()
+    assert turn.status == "handed_over" and "colleague" in turn.response
+    async with runtime.db.session(shop.tenant_id) as session:
+        stored = await conversations.recent_messages(session, conversation)
+    assert [(m.role, m.text) for m in stored] == [
+        ("customer", "is BOLT-M8-40 in stock?"),
+        ("agent", turn.response),
+    ]
+
+
+async def test_a_message_count_that_cannot_be_read_hands_the_turn_over_and_keeps_the_message(
+    runtime: Runtime, agent: AgentService, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unreadable(*_args: object, **_kwargs: object) -> int:
+        raise ConnectionError("the message count could not be read")
+
+    monkeypatch.setattr(conversations, "count_messages", unreadable)
+    conversation = await open_conversation(runtime, shop.tenant_id)
+    turn = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     assert turn.status == "handed_over" and "colleague" in turn.response
     async with runtime.db.session(shop.tenant_id) as session:
         stored = await conversations.recent_messages(session, conversation)
