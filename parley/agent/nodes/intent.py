@@ -126,20 +126,17 @@ def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, An
     return compares_prices(entities) and bool(memory.get("last_query")) and not re.search(PERCENT, text)
 
 
-def _catalog_follow_up(
-    entities: dict[str, Any], memory: dict[str, Any], *, proposed: bool = False
-) -> str | None:
+def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
     """A message that names a part number, or one of the products just listed, is about the catalog.
 
     Even when its wording is too short to classify: "tell me about VC-125" is a product question; "and what
     about ER32-18?" right after a price asks the same of the new part, and so does "and the first one?", even
-    when read as another catalog question ("und BR-6204-2RS?" as a stock check). Right after an order was
-    ``proposed`` it asks the price of the same count ("what about the VC-160?" after 5 VC-125).
+    when read as another catalog question ("und BR-6204-2RS?" as a stock check).
     """
     if not entities.get("skus") and not (entities.get("ordinal") is not None and memory.get("last_listed")):
         return None
     last = memory.get("last_intent")
-    return "price_quote" if proposed else last if last in _CATALOG else "product_question"
+    return last if last in _CATALOG else "product_question"
 
 
 @timed("detect_intent")
@@ -187,8 +184,18 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             ordering = memory.get("last_intent") == "place_order"
             intent = "place_order" if ordering else "price_quote"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            proposal
+            and asks_the_same(text)
+            and entities.get("quantity") is None  # "and 5 boxes?" proposes the new count
+            and intent in {*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"}
+            and not re.search(PERCENT, text)
+        ):
+            # "what about the VC-160?" or "what about m10?" right after 5 VC-125 or 20 M8 nuts were proposed asks
+            # the price of as many (it got their stock); the proposal lapses, as for any other message
+            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (intent == "out_of_scope" or (intent in _CATALOG and asks_the_same(text))) and (
-            catalog := _catalog_follow_up(entities, memory, proposed=bool(proposal))
+            catalog := _catalog_follow_up(entities, memory)
         ):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
         elif (
@@ -200,10 +207,6 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "and the 16 mm one?" after a price asks its price too (it was read as a stock check), and "and 5
             # boxes?" asks the price of 5 (it was read as an order)
             intent = memory["last_intent"]
-        elif proposal and asks_the_same(text) and intent in {*_CATALOG, "place_order"}:
-            # "what about m10?" after 20 M8 nuts were proposed asks what 20 M10 nuts cost (it got their stock);
-            # the M8 proposal lapses, as for any other message, and a new one waits for the customer
-            intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             intent == "stock_check"
             and entities.get("skus")
@@ -215,11 +218,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
-            catalog = (
-                "price_quote"
-                if entities.get("quantity")
-                else _catalog_follow_up(entities, memory, proposed=bool(proposal))
-            )
+            catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)
             intent, confidence = catalog or "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             intent == "out_of_scope"
