@@ -3,6 +3,7 @@
 ```
 guard_input ─┬─> detect_intent ─┬─> retrieve ─> act ─┬─> guard_output ─> respond ─┬─> END
              │                  └─> escalate <───────┘        ▲                 │
+             ├─ blocked, escalate ─> escalate                 │                 │
              └─ blocked ────────────────────────────────────────────────> respond │
                                     escalate ─> guard_output                      │
                          waiting for approval: await_decision (interrupt) <───────┘
@@ -22,7 +23,7 @@ from langgraph.graph import END, START, StateGraph
 from parley.agent.context import AgentContext
 from parley.agent.nodes.act import act, route_after_act
 from parley.agent.nodes.escalate import await_decision, escalate, is_waiting
-from parley.agent.nodes.guards import guard_input, guard_output, input_blocked
+from parley.agent.nodes.guards import guard_input, guard_output, input_blocked, input_escalated
 from parley.agent.nodes.intent import detect_intent, route_after_intent
 from parley.agent.nodes.respond import respond, respond_to_decision
 from parley.agent.nodes.retrieve import retrieve
@@ -32,6 +33,8 @@ __all__ = ["build_graph"]
 
 
 def _after_input(state: AgentState) -> str:
+    if input_escalated(state):
+        return "escalate"
     return "respond" if input_blocked(state) else "detect_intent"
 
 
@@ -52,7 +55,7 @@ def build_graph(checkpointer: BaseCheckpointSaver[Any] | None = None) -> Any:
     graph.add_node("await_decision", await_decision)
     graph.add_node("respond_to_decision", respond_to_decision)
     graph.add_edge(START, "guard_input")
-    graph.add_conditional_edges("guard_input", _after_input, ["detect_intent", "respond"])
+    graph.add_conditional_edges("guard_input", _after_input, ["detect_intent", "escalate", "respond"])
     graph.add_conditional_edges("detect_intent", route_after_intent, ["retrieve", "escalate"])
     graph.add_edge("retrieve", "act")
     graph.add_conditional_edges("act", route_after_act, ["guard_output", "escalate"])

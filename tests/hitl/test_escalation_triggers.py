@@ -119,3 +119,26 @@ async def test_each_trigger_opens_exactly_one_handover_while_it_is_pending(
     assert request["payload"]["reason"] == reason
     detail = await _detail(agent_client, manager, request["id"])
     assert detail["context"]["guardrails"]["input"]["verdict"] == "pass"
+
+
+async def test_past_the_message_limit_the_customer_is_told_a_person_takes_over_and_the_bot_goes_silent(
+    runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
+) -> None:
+    admin = await login(agent_client, tenants.emails[Role.ADMIN])
+    saved = await agent_client.put(
+        "/api/v1/ai/guardrails", json={"thresholds": {"maxMessagesPerConversation": 1}}, headers=admin
+    )
+    assert saved.status_code == 200, saved.text
+    conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
+    first = await agent.handle_message(shop.tenant_id, conversation, "Ist BOLT-M8-40 auf Lager?")
+    assert first.status == "answered"
+    second = await agent.handle_message(shop.tenant_id, conversation, "Und BOLT-M10-50?")
+    assert (second.guardrails["input"]["verdict"], second.status) == ("block", "handed_over")
+    assert "Kollegen" in second.response and "BOLT-M10-50" not in second.response
+    silent = await agent.handle_message(shop.tenant_id, conversation, "Hallo?")
+    assert silent.response == ""
+    manager = await login(agent_client, tenants.emails[Role.SALES_MANAGER])
+    [request] = await _handovers(agent_client, manager, conversation)
+    assert request["payload"]["reason"] == "guardrail rate.max_messages"
+    detail = await _detail(agent_client, manager, request["id"])
+    assert detail["context"]["guardrails"]["input"]["rule"] == "rate.max_messages"

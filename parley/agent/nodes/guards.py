@@ -10,7 +10,8 @@ A redacted message replaces the turn's text, so personal data never reaches the 
 logs. A reply that fails the output checks never reaches the customer: an LLM reply is regenerated from the
 turn's templates when they pass, otherwise the conversation goes to a person. Either block (a refused
 message, a reply that could not be made safe) opens the conversation's ``handover_escalation`` with the
-verdicts; a refused message keeps the conversation with the bot, an unsafe reply hands it over.
+verdicts; a refused message keeps the conversation with the bot, an unsafe reply hands it over, and so does
+a message stopped by a check whose action is to escalate (the conversation's message limit).
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.nodes.escalate import request_person
+from parley.agent.offline.language import detect_language
 from parley.agent.offline.templates import literal_text
 from parley.agent.state import AgentState
 
-__all__ = ["guard_input", "guard_output", "input_blocked"]
+__all__ = ["guard_input", "guard_output", "input_blocked", "input_escalated"]
 
 _PASS: dict[str, Any] = {"verdict": "pass", "checks": []}
 
@@ -40,15 +42,27 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
         update["text"] = verdict["text"]
     if verdict.get("verdict") == "block":
         reason = f"guardrail {verdict.get('rule', 'input')}"
-        update["approval_id"] = await request_person(
-            state, runtime.context, reason=reason, guardrails=update["guardrails"]
-        )
+        if verdict.get("action") == "escalate":
+            # Intent detection, which reads the language, is skipped: read it here for the hand-over's words.
+            language = detect_language(
+                update.get("text", state["text"]), state.get("memory", {}).get("language")
+            )
+            update |= {"escalation_reason": reason, "language": language}
+        else:
+            update["approval_id"] = await request_person(
+                state, runtime.context, reason=reason, guardrails=update["guardrails"]
+            )
     return update
 
 
 def input_blocked(state: AgentState) -> bool:
     """Whether the input guard refused the message."""
     return state.get("guardrails", {}).get("input", {}).get("verdict") == "block"
+
+
+def input_escalated(state: AgentState) -> bool:
+    """Whether the input guard stopped the message and asks a person to take the conversation over."""
+    return input_blocked(state) and state["guardrails"]["input"].get("action") == "escalate"
 
 
 def _template_words(parts: list[dict[str, Any]], ctx: AgentContext, language: str) -> list[str]:

@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.nodes.escalate import request_person
+from parley.agent.nodes.guards import input_blocked, input_escalated
 from parley.agent.offline.language import detect_language
 from parley.agent.state import AgentState
 from parley.hitl.outcome import decision_results, outcome_reply
@@ -46,7 +47,7 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
     used: set[str] = set()
     if output.get("verdict") in ("block", "rewrite") and output.get("reply"):
         reply = output["reply"]
-    elif state.get("guardrails", {}).get("input", {}).get("verdict") == "block":
+    elif input_blocked(state) and not input_escalated(state):
         # Refused before intent detection read the language: read it here, so the refusal is understood.
         language = detect_language(state["text"], state.get("memory", {}).get("language"))
         reply = ctx.engine.templates.render("out_of_scope", language)
