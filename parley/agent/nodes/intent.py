@@ -188,11 +188,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             proposal
             and asks_the_same(text)
             and entities.get("quantity") is None  # "and 5 boxes?" proposes the new count
-            and intent in {*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"}
+            and (
+                intent in {*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"}
+                or (intent == "faq" and entities.get("skus"))
+            )
             and not re.search(PERCENT, text)
         ):
             # "what about the VC-160?" or "what about m10?" right after 5 VC-125 or 20 M8 nuts were proposed asks
-            # the price of as many (it got their stock); the proposal lapses, as for any other message
+            # the price of as many (it got their stock), and so does "¿y el VC-160?" (read as an FAQ question);
+            # the proposal lapses, as for any other message
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (intent == "out_of_scope" or (intent in _CATALOG and asks_the_same(text))) and (
             catalog := _catalog_follow_up(entities, memory)
