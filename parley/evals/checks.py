@@ -18,11 +18,11 @@ from parley.demo.seed import seed_actor
 from parley.evals.end_state import stock_available
 from parley.evals.sandbox import Sandbox
 from parley.evals.scenario import Expect
-from parley.guardrails.numbers import NUM, parse_number
+from parley.guardrails.numbers import IDENTIFIER, NUM, TIMESTAMP, parse_number
 from parley.tools.pricing import service as pricing
 from parley.tools.pricing.schemas import LineIn
 
-__all__ = ["ToolScore", "check_turn", "numbers_in", "subset"]
+__all__ = ["ToolScore", "check_turn", "grounding_problems", "numbers_in", "subset"]
 
 _NUMBER = re.compile(rf"(?<!\d)(?:{NUM})")
 _OUT_OF_STOCK = ("out of stock", "nicht auf lager", "agotado")
@@ -65,10 +65,31 @@ def subset(wanted: Any, actual: Any) -> bool:
     return str(wanted).casefold() == str(actual).casefold()
 
 
-def _grounding(turn: TurnOut, said: str) -> list[str]:
+_IN_PACKAGES = re.compile(r"(\d+) (?:pcs come to|Stück sind|piezas son) (\d+) \w+ (?:of|zu je|de) (\d+)")
+"""The agent's one piece of arithmetic: a count of pieces in units of sale ("700 pcs come to 7 boxes of 100")."""
+
+
+def _packages_worked_out(reply: str, sources: set[str]) -> set[str]:
+    """The unit counts the reply works out right from a count and a pack size that are both grounded."""
+    worked_out = set()
+    for pieces, packages, size in _IN_PACKAGES.findall(reply):
+        grounded = _readings(pieces) & sources and _readings(size) & sources
+        if grounded and int(size) and int(packages) == -(-int(pieces) // int(size)):
+            worked_out |= _readings(packages)
+    return worked_out
+
+
+def grounding_problems(turn: TurnOut, said: str) -> list[str]:
+    """Numbers of the reply that neither a tool call nor the customer gave.
+
+    Read from the calls as written, but for their identifiers and the times of their timestamps: a UUID's
+    "-7f3a" or a timestamp's minutes once grounded a made-up 7 or 33, now and then.
+    """
     sources = numbers_in(said)
     for call in turn.tool_calls:
-        sources |= numbers_in(f"{call.get('arguments')} {call.get('result')}")
+        text = TIMESTAMP.sub(r"\1", IDENTIFIER.sub(" ", f"{call.get('arguments')} {call.get('result')}"))
+        sources |= numbers_in(text)
+    sources |= _packages_worked_out(turn.response, sources)
     loose = sorted(raw for raw in _NUMBER.findall(turn.response) if not _readings(raw) & sources)
     return [f"numbers not from any tool result: {', '.join(loose)}"] if loose else []
 
@@ -166,7 +187,7 @@ async def check_turn(
     tool_problems, score = _tools(expect, turn)
     problems += tool_problems
     if expect.grounded:
-        problems += _grounding(turn, said)
+        problems += grounding_problems(turn, said)
     if expect.price is not None:
         problems += await _price(sandbox, customer, turn, expect.price.sku, expect.price.quantity)
     if expect.stock_of is not None:

@@ -4,7 +4,9 @@ A model that invents a total or rounds a price the wrong way costs the business 
 blocked when it states a number that no tool result of the same turn contains. Tool results are JSON-like
 (dicts, lists, strings, numbers); every number and date in them counts, including those inside strings
 ("3-5 business days", "Hex bolt M8x40"), and the length of each list (so "your 3 order lines" is fine);
-identifiers (UUIDs) do not: their digits are no figure a reply may quote.
+identifiers (UUIDs) do not: their digits are no figure a reply may quote, and a date or timestamp gives its
+date only: read as numbers, "2026-11-25T12:33:07" grounded any made-up 25, 33 or 7 (and a reply's derived
+"25 boxes" passed on the 25th of a month only).
 
 Policy for ordinary words: bare integers up to ``small_integer_limit`` with no unit, currency or percent
 sign ("step 2", "one of 3 options") are not claims, and neither is a quantity of exactly one ("1 item").
@@ -22,7 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from parley.guardrails.numbers import (
+    IDENTIFIER,
     NUM,
+    TIMESTAMP,
     DateValue,
     NumberMention,
     extract_mentions,
@@ -37,7 +41,6 @@ __all__ = ["ToolFacts", "check_grounding", "collect_facts", "ungrounded_mentions
 _NUMBER_IN_STRING = re.compile(rf"(?<!\d)(?:{NUM})")
 _CURRENCY_SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP"}
 _DIGIT = re.compile(r"\d")
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
 @dataclass
@@ -68,6 +71,8 @@ def _text_facts(text: str) -> tuple[tuple[DateValue, ...], tuple[float, ...], tu
     if not _DIGIT.search(text):  # most strings of a tool result (names, units, statuses) hold no number
         return (), (), currencies
     dates = tuple(reading for _, _, readings in parse_dates(text) for reading in readings)
+    if TIMESTAMP.fullmatch(text.strip()):
+        return dates, (), currencies
     numbers = tuple(
         value for match in _NUMBER_IN_STRING.finditer(text) for value, _ in parse_number(match.group())
     )
@@ -84,7 +89,7 @@ def collect_facts(tool_results: Iterable[Any]) -> ToolFacts:
         if isinstance(value, int | float):
             facts.numbers.append(float(value))
         elif isinstance(value, str):
-            if _UUID.fullmatch(value):  # an identifier: its digits are no number a reply may cite
+            if IDENTIFIER.fullmatch(value):  # an identifier: its digits are no number a reply may cite
                 return
             facts.add_text(value)
             if "currency" in key.lower() and re.fullmatch(r"[A-Za-z]{3}", value.strip()):

@@ -16,7 +16,15 @@ from typing import Literal
 
 from parley.guardrails.pii import EMAIL_RE
 
-__all__ = ["DateValue", "NumberMention", "extract_mentions", "parse_dates", "parse_number"]
+__all__ = [
+    "IDENTIFIER",
+    "TIMESTAMP",
+    "DateValue",
+    "NumberMention",
+    "extract_mentions",
+    "parse_dates",
+    "parse_number",
+]
 
 MentionKind = Literal["money", "percent", "quantity", "date", "number"]
 DateValue = tuple[int | None, int, int]  # (year or None, month, day)
@@ -24,6 +32,10 @@ DateValue = tuple[int | None, int, int]  # (year or None, month, day)
 # (?!\d): a grouped number ends at its last group of three, so "1.4301" (a steel grade) is read whole,
 # not as "1.430" and a stray "1".
 NUM = r"\d{1,3}(?:[,.\u202f\u00a0']\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+IDENTIFIER = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+"""A UUID: its digits are no figure a reply may quote."""
+TIMESTAMP = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+"""An ISO date or timestamp (group 1: the date): a date a reply may quote, not a source of loose numbers."""
 _CURRENCY_WORDS = {
     "€": "EUR",
     "eur": "EUR",

@@ -95,6 +95,14 @@ def test_digits_inside_an_identifier_ground_nothing():
     assert [u["text"] for u in verdict.details["ungrounded"]] == ["512 in stock"]
 
 
+def test_a_timestamp_grounds_its_date_but_not_its_day_hour_or_minute_as_counts():
+    stock = {"available": 229, "updated_at": "2026-11-25T12:33:07.123456+00:00", "counted_on": "2026-11-20"}
+    assert check_grounding("229 boxes were in stock on 25 November 2026.", [stock]).action == Action.PASS
+    for made_up in ("25 boxes", "33 boxes", "20 boxes"):
+        verdict = check_grounding(f"We have {made_up} in stock.", [stock])
+        assert [u["text"] for u in verdict.details["ungrounded"]] == [made_up]
+
+
 def test_small_bare_integers_are_ordinary_words_up_to_the_limit():
     reply = "There are 6 ways to pay and 17 colours to choose from."
     assert [u["text"] for u in check_grounding(reply, [QUOTE]).details["ungrounded"]] == ["17"]
