@@ -31,6 +31,7 @@ from parley.agent.intent.business import Phrases
 from parley.agent.llm.profile import BusinessProfile
 from parley.agent.locks import ConversationLocks
 from parley.agent.nodes.respond import HISTORY_TURNS
+from parley.agent.offline.entities import BACK_REFERENCE_EN
 from parley.agent.offline.language import detect_language
 from parley.agent.state import ONE_MESSAGE_MEMORY, new_turn
 from parley.agent.toolbox import ToolBox
@@ -385,7 +386,13 @@ class AgentService:
         return {**state, "metrics": metrics}
 
     async def _cached(self, turn: _Turn, language: str, vector: Any, guard: Any) -> _Cached | None:
-        """A cached answer for a close enough question, if the input guard lets the message through."""
+        """A cached answer for a close enough question, if the input guard lets the message through.
+
+        A question about "it" or "them" depends on the product just discussed (the warranty note may not
+        cover it): the graph answers it in the light of the conversation.
+        """
+        if BACK_REFERENCE_EN.search(turn.text):
+            return None
         found = self.cache.find(turn.tenant_id, language, vector)
         if found is None:
             return None

@@ -83,6 +83,29 @@ async def test_product_questions_are_never_cached(runtime: Runtime, agent: Agent
     assert agent.cache.stats(shop.tenant_id).entries == 0
 
 
+async def test_a_question_about_it_is_answered_for_the_product_just_discussed_not_from_the_cache(
+    runtime: Runtime, agent: AgentService, shop: Shop
+) -> None:
+    question, answer = "can you cut it to size?", "Yes, aluminium plate is cut to size within 3 working days."
+    async with runtime.db.transaction(shop.tenant_id) as session:
+        await kb.create_faq(session, seed_actor(shop.tenant_id), data=FaqIn(question=question, answer=answer))
+    await event_bus.drain()
+    await runtime.knowledge.sync(shop.tenant_id)
+    first = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, first, question)
+    assert agent.cache.stats(shop.tenant_id).entries == 1
+    plate = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, plate, "do you have AL-6061-10-500x500?")
+    as_written = await agent.handle_message(shop.tenant_id, plate, question)
+    assert as_written.response == answer
+    bolts = await open_conversation(runtime, shop.tenant_id)
+    await agent.handle_message(shop.tenant_id, bolts, "is BOLT-M8-40 in stock?")
+    about_bolts = await agent.handle_message(shop.tenant_id, bolts, question)
+    assert about_bolts.metrics["cache_hit"] is False
+    assert about_bolts.response.startswith(answer) and "doesn't mention hex bolt" in about_bolts.response
+    assert about_bolts.status == "answered"
+
+
 async def test_warm_up_stats_and_clear_through_the_api(
     runtime: Runtime, agent_client: httpx.AsyncClient, agent: AgentService, shop: Shop, tenants: SeededTenants
 ) -> None:

@@ -16,6 +16,7 @@ from parley.agent.offline.classifier import THRESHOLD_CONFIDENCE
 from parley.agent.offline.entities import (
     AFFIRMATION,
     ASKS_COST_OR_TIME,
+    BACK_REFERENCE,
     BACK_REFERENCE_EN,
     CHANGES_IT,
     PERCENT,
@@ -32,6 +33,7 @@ from parley.agent.offline.planner import asks_for_quotation, asks_for_the_file, 
 from parley.agent.offline.products import (
     compared_skus,
     names_a_category,
+    names_a_kind,
     names_a_kind_in_translation,
     prefetch_product,
     shares_a_word,
@@ -289,6 +291,18 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             catalog = [a for a in alternatives if a["intent"] in _CATALOG]
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent in _CATALOG
+            and memory.get("last_product")
+            and BACK_REFERENCE.search(text)
+            and topics(text, language)
+            and not entities.get("skus")
+            and not names_a_kind(text)
+            and not asks_price_or_stock(text)
+        ):
+            # "Können Sie die auf 500 mm schneiden?" after round bars (read as a price question, and its size
+            # found an aluminium plate): the business's answer on cutting, in the light of the bars
+            intent, confidence = "faq", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             categories
             and intent in _CATEGORY_ANSWERS

@@ -21,7 +21,7 @@ HISTORY_TURNS = 20
 
 
 #: Replies that end by offering a person ("..., or shall I pass you to a colleague?"): a plain yes accepts.
-OFFERS_A_PERSON = frozenset({"clarify", "order_not_found", "weight_unknown"})
+OFFERS_A_PERSON = frozenset({"clarify", "faq_answer_other_kind", "order_not_found", "weight_unknown"})
 
 
 def _render(state: AgentState, ctx: AgentContext) -> tuple[str, set[str]]:
@@ -57,7 +57,7 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         reply, used = _render(state, ctx)
     memory = {**state.get("memory", {}), "turns": state.get("memory", {}).get("turns", 0) + 1}
     if (memory.get("proposed_order") or {}).get("held"):
-        if _answered_in_between(state):
+        if _answered_in_between(state) and not used & OFFERS_A_PERSON:  # one question for a "yes" to answer
             reminder = ctx.engine.templates.render("order_still_open", state.get("language") or "en")
             reply = f"{reply} {reminder}"
         else:

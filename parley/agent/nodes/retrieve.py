@@ -13,6 +13,7 @@ from parley.agent.nodes import timed
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     ASKS_WHAT_IS_SOLD,
+    BACK_REFERENCE,
     DELIVERY_BY,
     asks_the_same,
     picks_one,
@@ -22,8 +23,10 @@ from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
     NEAREST_KINDS,
     QuoteLine,
+    categories_named,
     cheaper_alternatives,
     compared_skus,
+    names_a_kind,
     price_each,
     product_kind,
     resolve_lines,
@@ -220,7 +223,7 @@ def _asks_a_policy_too(state: AgentState) -> bool:
     return bool(topics(text, state.get("language")) & _SECOND_QUESTIONS) or bool(DELIVERY_BY.search(text))
 
 
-_REMEMBERED = ("id", "sku", "name", "unit", "price", "currency")
+_REMEMBERED = ("id", "sku", "name", "unit", "price", "currency", "category")
 """What the conversation's memory keeps of the product just discussed."""
 
 _CATALOG_INTENTS = frozenset({*PRODUCT_INTENTS, "faq", "greeting", "out_of_scope"})
@@ -235,6 +238,26 @@ async def _categories(ctx: AgentContext) -> list[str]:
         return []
     items = result.data.get("items", []) if result.ok and isinstance(result.data, dict) else []
     return [item["name"] for item in items]
+
+
+async def _answered_for_another_kind(
+    state: AgentState, ctx: AgentContext, memory: dict[str, Any], answer: str
+) -> dict[str, Any]:
+    """``answer_not_for``: the kind of the product asked about, when the business's answer names other kinds.
+
+    "can you cut it to 500 mm?" after a round bar found the FAQ on cutting aluminium plate: said as it is,
+    it reads as a yes for the bar. Only a question that points back at the product is checked, and only
+    an answer that names a category of the catalog at all.
+    """
+    last = memory.get("last_product") or {}
+    if not last.get("category") or not BACK_REFERENCE.search(state["text"]) or names_a_kind(state["text"]):
+        return {}
+    named = categories_named(answer, await _categories(ctx))
+    if not named or last["category"] in named:
+        return {}
+    kind = product_kind(last)
+    # "Deep groove ball bearing" reads as "deep groove ball bearings"; a code ("ER32") keeps its case
+    return {"answer_not_for": kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind}
 
 
 async def _compared(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> list[dict[str, Any]]:
@@ -366,6 +389,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             elif named.get("query") and ASKS_WHAT_IS_SOLD.search(state["text"]):
                 # "Do you sell titanium?": the catalog's answer is that it has none, said as for any product
                 found, intent = named, "product_question"
+    if intent == "faq" and found is None and facts.get("answer"):
+        facts.update(await _answered_for_another_kind(state, ctx, memory, facts["answer"]))
     if found and found["product"] and intent in _POLICY_TOO and _asks_a_policy_too(state):
         # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered,
         # and "I need 10 aluminium plates 10mm for friday" gets the delivery times with the order question

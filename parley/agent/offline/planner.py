@@ -443,7 +443,10 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
             plan = await _written_quotation(plan, tools, customer_id)
         return with_policy_answer(plan, state)
     if intent == "faq":
-        answer = state.get("facts", {}).get("answer")
+        facts = state.get("facts", {})
+        answer = facts.get("answer")
+        if answer and facts.get("answer_not_for"):
+            return Plan(parts=[part("faq_answer_other_kind", answer=answer, product=facts["answer_not_for"])])
         if answer:
             return Plan(parts=[part("faq_answer", answer=answer)])
         return Plan(parts=[], status="handed_over", reason="no answer in the knowledge base")

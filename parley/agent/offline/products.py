@@ -34,8 +34,10 @@ __all__ = [
     "VARIANTS_LISTED",
     "QuoteLine",
     "Resolution",
+    "categories_named",
     "cheaper_alternatives",
     "list_price",
+    "names_a_kind",
     "prefetch_product",
     "price_each",
     "product_kind",
@@ -101,6 +103,17 @@ def names_a_kind_in_translation(text: str) -> bool:
     out as a discount request by 0.587 against 0.585 for a stock check.
     """
     return any(term in _GLOSSARY for term in _glossary_terms(text))
+
+
+def categories_named(text: str, categories: list[str]) -> list[str]:
+    """The catalog categories a text names, in the catalog's words or the glossary's ("Aluminiumplatten")."""
+    words = _words(text) | set(_english_terms(text))
+    return [category for category in categories if _words(category) <= words]
+
+
+def names_a_kind(text: str) -> bool:
+    """Whether the message names a kind of product, in any of its languages ("die Platten", "the bars")."""
+    return any(term in PRODUCT_KINDS for term in _english_terms(text))
 
 
 def shares_a_word(text: str, names: list[str]) -> bool:
