@@ -243,10 +243,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             intent == "faq"
-            and entities.get("asks_weight")
+            and (entities.get("asks_weight") or entities.get("asks_origin"))
             and (entities.get("skus") or memory.get("last_product"))
         ):
-            # "¿cuánto pesa el VC-125?" read as a question about shipping costs: the weight of a product
+            # "¿cuánto pesa el VC-125?" read as a question about shipping costs: the weight of a product, and
+            # "where are they made?" is about the product just discussed
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             entities.get("cheaper_instead")

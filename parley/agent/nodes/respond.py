@@ -21,7 +21,9 @@ HISTORY_TURNS = 20
 
 
 #: Replies that end by offering a person ("..., or shall I pass you to a colleague?"): a plain yes accepts.
-OFFERS_A_PERSON = frozenset({"clarify", "faq_answer_other_kind", "order_not_found", "weight_unknown"})
+OFFERS_A_PERSON = frozenset(
+    {"clarify", "faq_answer_other_kind", "order_not_found", "origin_unknown", "weight_unknown"}
+)
 
 
 def _render(state: AgentState, ctx: AgentContext) -> tuple[str, set[str]]:

@@ -21,6 +21,7 @@ __all__ = [
     "CHANGES_IT",
     "DELIVERY_BY",
     "NEEDS_A_KIND",
+    "ORIGIN_QUESTION",
     "PERCENT",
     "PRODUCT_KINDS",
     "STATES_A_NEED",
@@ -157,6 +158,13 @@ WEIGHT_QUESTION = re.compile(
     r"\b(?:weights?|weigh|weighs|heavy|gewicht|wiegt|wiegen|wie\s+schwer|peso|pesa|pesan)\b", re.IGNORECASE
 )
 """A question how much a product weighs: "what's the weight of AL-6061-10-500x500?", "¿cuánto pesa?"."""
+ORIGIN_QUESTION = re.compile(
+    r"\b(?:made\s+in|where\b.{0,30}\b(?:made|manufactured|produced|from)|country\s+of\s+origin|origin|"
+    r"who\s+makes|who\s+made|manufacturer|maker|brand|hergestellt|herkunft|hersteller|herkunftsland|marke|"
+    r"fabricad[oa]s?|fabricante|origen|marca)\b",
+    re.IGNORECASE,
+)
+"""A question where a product is made or who makes it: "are your bearings made in Germany?", "¿qué marca son?"."""
 _COMPARE = re.compile(
     r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
     r"diferencia|diferencias|compar\w+)\b",
@@ -483,6 +491,7 @@ _ASKS = (
     (_VARIANTS, "variants"),
     (_PACKAGE_QUESTION, "package_question"),
     (WEIGHT_QUESTION, "asks_weight"),
+    (ORIGIN_QUESTION, "asks_origin"),
     (_COMPARE, "compares"),
 )
 """What a message asks about a product, each a flag of its own."""

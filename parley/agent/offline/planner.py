@@ -316,6 +316,23 @@ def _weight_parts(product: dict[str, Any]) -> list[dict[str, Any]]:
     return [_described(product), part("weight_unknown")]
 
 
+_ORIGIN_KEYS = ("origin", "country", "made_in", "manufacturer", "maker", "brand")
+
+
+def _origin_parts(product: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where the product is made or who makes it, as its attributes give it, or that the catalog does not say.
+
+    "are your bearings made in Germany?": a yes or a no that no record holds would be made up.
+    """
+    attributes = product.get("attributes") or {}
+    given = [
+        f"{value}" for key, value in attributes.items() if any(k in str(key).lower() for k in _ORIGIN_KEYS)
+    ]
+    if given := [value for value in given if value.strip()]:
+        return [part("origin_listed", name=product["name"], sku=product["sku"], origin=", ".join(given))]
+    return [_described(product), part("origin_unknown")]
+
+
 async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any) -> Plan:
     facts = state.get("facts", {})
     language = state.get("language") or "en"
@@ -349,6 +366,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return Plan(parts=[_package_part(product, language)])
     if state["entities"].get("asks_weight") and intent == "product_question":
         return Plan(parts=_weight_parts(product))
+    if state["entities"].get("asks_origin") and intent == "product_question":
+        return Plan(parts=_origin_parts(product))
     parts: list[dict[str, Any]] = []
     # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
     remembered = bool(facts.get("follow_up") or facts.get("remembered"))
@@ -379,6 +398,9 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
             price_parts, priced = await _price_parts(tools, product, count, customer_id, language)
             parts += price_parts
             extra.update(priced)
+    if state["entities"].get("asks_origin"):
+        # "do you have bearings made in Germany?": which ones it has, and what the catalog says of the origin
+        parts.append(_origin_parts(product)[-1])
     return Plan(parts=parts, facts=extra)
 
 

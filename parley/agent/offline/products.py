@@ -414,8 +414,18 @@ def _english_terms(text: str) -> list[str]:
     return list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
 
 
+_ORIGIN_WORDS = re.compile(
+    r"\b(?:made\s+in(?:\s+[^\W\d]+)?|where|made|manufactured|produced|country\s+of\s+origin|origin|who|makes|"
+    r"manufacturer|maker|brand|hergestellt|herkunft(?:sland)?|hersteller|marke|fabricad[oa]s?|fabricante|"
+    r"origen|marca)\b",
+    re.IGNORECASE,
+)
+"""The words of a question about a product's origin or maker ("made in Germany"), which no product name has."""
+
+
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
-    terms = _english_terms(text)
+    # "are your bearings made in Germany?" searches for bearings: the origin asked is in no product's name
+    terms = _english_terms(_ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
