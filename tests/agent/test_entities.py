@@ -114,7 +114,10 @@ def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | Non
         ("12 boxes of HB-M8x40-88Z", False),
         ("¿cuánto cuestan 50 cajas de tornillos M8x20?", False),
         ("10 sets of drills", False),
-        ("Was kosten 20 Stück?", False),
+        ("Was kosten 20 Stück?", True),
+        ("what is the price of HB-M8x40-A2 for 500 pcs?", True),
+        ("¿cuánto cuestan 120 piezas de HB-M8x20-A2?", True),
+        ("Was kosten 20?", False),
     ],
 )
 def test_a_count_of_the_things_themselves_is_told_from_a_count_of_boxes(text: str, pieces: bool) -> None:

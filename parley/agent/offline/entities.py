@@ -109,6 +109,8 @@ _THE_THINGS = re.compile(
     re.IGNORECASE,
 )
 """After a count, the things themselves ("100 hex nuts", "200 M8 nuts", "100 Sechskantmuttern"), not boxes."""
+_PIECES = re.compile(r"^\s*(?:pieces|piece|pcs|pc|stück|stk|piezas|pieza)\b", re.IGNORECASE)
+"""After a count, pieces said outright ("500 pcs of HB-M8x40-A2"): of a product sold in boxes, not boxes."""
 _COMPOUND_FORMS = r"[^\W\d_]+(?:muttern|schrauben|platten|bleche|stangen|fräser|bohrer|lager|zangen|scheiben)"
 _NOT_A_MATERIAL = (
     "mm", "cm", "m", "in", "inch", "zoll", "x", "of", "de", "von", "for", "für", "para", "about", "with", "mit",
@@ -521,7 +523,7 @@ def extract_entities(text: str) -> dict[str, Any]:
         found["phones"] = phones
     if counted := _quantity(text):
         found["quantity"] = counted[0]
-        if _THE_THINGS.search(counted[1]):
+        if _THE_THINGS.search(counted[1]) or _PIECES.search(counted[1]):
             found["counts_pieces"] = True
     if _CHEAPER_INSTEAD.search(text):
         found["cheaper_instead"] = True
