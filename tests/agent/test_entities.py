@@ -8,6 +8,7 @@ from parley.agent.nodes.intent import _catalog_follow_up, _cheaper_follow_up, _p
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     AFFIRMATION,
+    ARRIVAL_QUESTION,
     ASKS_COST_OR_TIME,
     CHANGES_IT,
     NEEDS_A_KIND,
@@ -603,3 +604,20 @@ def test_a_cheaper_product_instead_is_told_from_the_cheapest_of_a_list(text: str
     assert bool(entities.get("cheaper_instead")) is instead
     assert bool(entities.get("cheapest")) is not instead
     assert not {"something", "anything", "etwas", "algo", "cheaper", "than"} & set(search_terms(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("when will it arrive?", True),
+        ("when will my order arrive?", True),
+        ("wann kommt meine Bestellung an?", True),
+        ("wann wird sie geliefert?", True),
+        ("¿cuándo llega mi pedido?", True),
+        ("where is my order?", False),
+        ("when do you open?", False),
+        ("Wann rufen Sie mich an?", False),
+    ],
+)
+def test_a_question_when_an_order_comes_is_told_from_other_when_questions(text: str, asks: bool) -> None:
+    assert bool(ARRIVAL_QUESTION.search(text)) is asks

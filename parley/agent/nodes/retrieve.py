@@ -12,6 +12,7 @@ from parley.agent.context import AgentContext
 from parley.agent.nodes import timed
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
+    ARRIVAL_QUESTION,
     ASKS_WHAT_IS_SOLD,
     BACK_REFERENCE,
     DELIVERY_BY,
@@ -87,12 +88,23 @@ its own words are far in meaning from the day asked about."""
 async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
     if ctx.knowledge is None:
         return None
-    language = state.get("language")
-    question, vector = state["text"], ctx.vector
-    if DELIVERY_BY.search(question):
-        question, vector = _DELIVERY_QUESTION.get(language or "en", _DELIVERY_QUESTION["en"]), None
+    if DELIVERY_BY.search(state["text"]):
+        return await _delivery_times(state, ctx)
     return await _unless_busy(
-        ctx.knowledge.answer(ctx.actor.tenant_id, question, query_vector=vector, language=language)
+        ctx.knowledge.answer(
+            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, language=state.get("language")
+        )
+    )
+
+
+async def _delivery_times(state: AgentState, ctx: AgentContext) -> str | None:
+    """The business's answer on delivery times, asked in its own words (the customer's share none of them)."""
+    if ctx.knowledge is None:
+        return None
+    language = state.get("language")
+    question = _DELIVERY_QUESTION.get(language or "en", _DELIVERY_QUESTION["en"])
+    return await _unless_busy(
+        ctx.knowledge.answer(ctx.actor.tenant_id, question, query_vector=None, language=language)
     )
 
 
@@ -389,6 +401,9 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             elif named.get("query") and ASKS_WHAT_IS_SOLD.search(state["text"]):
                 # "Do you sell titanium?": the catalog's answer is that it has none, said as for any product
                 found, intent = named, "product_question"
+    if intent == "order_status" and ARRIVAL_QUESTION.search(state["text"]):
+        # "when will it arrive?" after an order: its status, and the business's delivery times while it is open
+        facts["answer"] = await _delivery_times(state, ctx)
     if intent == "faq" and found is None and facts.get("answer"):
         facts.update(await _answered_for_another_kind(state, ctx, memory, facts["answer"]))
     if found and found["product"] and intent in _POLICY_TOO and _asks_a_policy_too(state):

@@ -14,6 +14,7 @@ from parley.knowledge.glossary import COST_QUESTION, DURATION_QUESTION
 __all__ = [
     "ABOUT_OWN_ORDER",
     "AFFIRMATION",
+    "ARRIVAL_QUESTION",
     "ASKS_COST_OR_TIME",
     "ASKS_WHAT_IS_SOLD",
     "BACK_REFERENCE",
@@ -267,6 +268,13 @@ _DAY = (
     r"mañana|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|la\s+semana\s+que\s+viene|"
     r"la\s+próxima\s+semana)"
 )
+ARRIVAL_QUESTION = re.compile(
+    r"\b(?:when|wann|cu[aá]ndo)\b.{0,40}\b(?:arrive[sd]?|arriving|deliver\w*|ship\w*|get\s+(?:it|them|my)|"
+    r"kommt|kommen|ankomm\w*|geliefert|liefer\w*|verschickt|versendet|llega\w*|recib\w*|entrega\w*|"
+    r"env[ií]a\w*)",
+    re.IGNORECASE,
+)
+"""When an order will come: "when will it arrive?", "wann kommt meine Bestellung an?", "¿cuándo llega?"."""
 DELIVERY_BY = re.compile(
     r"^(?!.*\b(?:open|opening|hours|pick|collect|geöffnet|offen|abholen|abrir|abren|abiertos|horario|recoger|"
     r"(?:my|our|mein\w*|unser\w*|mi|mis|nuestr\w*)\s+(?:\w+\s+)?(?:order|delivery|parcel|package|bestellung|"

@@ -32,6 +32,19 @@ async def find_own_order(tools: ToolBox, number: str, customer_id: Any) -> dict[
 RECENT_ORDERS = 3
 """How many of a known customer's latest orders "where is my order?" reports when no number is given."""
 
+_OPEN = frozenset({"pending", "confirmed"})
+"""The statuses of an order that has not left yet: "when will it arrive?" gets the delivery times too."""
+
+
+def _with_delivery_times(
+    plan: dict[str, Any], orders: list[dict[str, Any]], state: dict[str, Any]
+) -> dict[str, Any]:
+    """The plan, with the business's delivery times when an order it reports is still open."""
+    answer = state.get("facts", {}).get("answer")
+    if answer and any(order.get("status") in _OPEN for order in orders):
+        plan["parts"] = [*plan["parts"], {"key": "faq_answer", "values": {"answer": answer}}]
+    return plan
+
 
 def _status_part(order: dict[str, Any], language: str) -> dict[str, Any]:
     status = order_status_word(str(order.get("status", "")), language)
@@ -53,8 +66,8 @@ async def order_plan(state: dict[str, Any], tools: ToolBox, *, customer_id: Any)
         plan: dict[str, Any] = {"parts": [_status_part(order, language) for order in recent]}
         if len(recent) == 1:
             plan["order"] = recent[0]["number"]
-        return plan
+        return _with_delivery_times(plan, recent, state)
     order = await find_own_order(tools, number, customer_id)
     if order is None:
         return {"parts": [{"key": "order_not_found", "values": {"number": number}}]}
-    return {"parts": [_status_part(order, language)], "order": number}
+    return _with_delivery_times({"parts": [_status_part(order, language)], "order": number}, [order], state)
