@@ -14,7 +14,7 @@ from typing import Any
 
 from parley.agent.offline.entities import PERCENT
 from parley.agent.offline.orders import find_own_order
-from parley.agent.offline.planner import Plan
+from parley.agent.offline.planner import Plan, find_quotation
 from parley.agent.offline.products import resolve_product
 from parley.agent.offline.templates import money
 from parley.agent.toolbox import ToolBox
@@ -64,6 +64,21 @@ async def _order_discount(
     return Plan(parts=[], reply=reply, facts={**facts, "order": result}, order=result["number"])
 
 
+async def _the_quotation_just_made(
+    state: dict[str, Any], tools: ToolBox, found: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The conversation's last quotation when the request names no other product: "can I get 10% off?".
+
+    Right after "I've prepared quotation Q-2026-00001", a discount asked for is on that quotation; making a
+    second one for the same lines left two quotations, one of them discounted.
+    """
+    number = state.get("memory", {}).get("last_quotation")
+    if not number or not found.get("remembered"):
+        return None
+    quotation = await find_quotation(tools, number)
+    return quotation if quotation is not None and quotation.get("status") == "draft" else None
+
+
 async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
     """Ask for the named discount on the customer's order, or on a quotation for the product asked about."""
     percent = asked_percent(state["text"])
@@ -81,14 +96,18 @@ async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     if product is None:
         return _to_person("discount_request without a product")
     quantity = state.get("entities", {}).get("quantity") or memory.get("last_quantity") or 1
-    quoted = await tools.call(
-        "create_quotation",
-        customer_id=str(customer_id),
-        lines=[{"product_id": str(product["id"]), "quantity": quantity}],
-    )
-    if not quoted.ok:
-        return _to_person("the quotation for the discount could not be made")
-    quotation = quoted.data
+    quotation = await _the_quotation_just_made(state, tools, found)
+    if quotation is None:
+        quoted = await tools.call(
+            "create_quotation",
+            customer_id=str(customer_id),
+            lines=[{"product_id": str(product["id"]), "quantity": quantity}],
+        )
+        if not quoted.ok:
+            return _to_person("the quotation for the discount could not be made")
+        quotation = quoted.data
+    else:
+        quantity = quotation["lines"][0]["quantity"] if quotation.get("lines") else quantity
     discounted = await tools.call(
         "apply_quotation_discount",
         quotation_id=quotation["id"],

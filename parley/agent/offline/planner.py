@@ -22,6 +22,7 @@ __all__ = [
     "asks_for_the_file",
     "asks_price_or_stock",
     "available_stock",
+    "find_quotation",
     "part",
     "plan_turn",
     "quote_plan",
@@ -421,11 +422,18 @@ async def _written_quotation(plan: Plan, tools: ToolBox, customer_id: Any) -> Pl
     return Plan({**plan, "parts": parts, "facts": {**plan.get("facts", {}), "quotation": made.data}})
 
 
-async def _quotation_file(number: str, tools: ToolBox) -> Plan:
-    """The quotation made earlier in the conversation, as the file a colleague sends, not a new one."""
+async def find_quotation(tools: ToolBox, number: str) -> dict[str, Any] | None:
+    """The quotation with exactly this number, as ``search_quotations`` gives it, or None."""
+    if not tools.has("search_quotations"):
+        return None
     found = await tools.call("search_quotations", search=number)
     items = found.data.get("items", []) if found.ok and isinstance(found.data, dict) else []
-    quotation = next((q for q in items if q.get("number") == number), None)
+    return next((q for q in items if q.get("number") == number), None)
+
+
+async def _quotation_file(number: str, tools: ToolBox) -> Plan:
+    """The quotation made earlier in the conversation, as the file a colleague sends, not a new one."""
+    quotation = await find_quotation(tools, number)
     if quotation is None:
         return Plan(parts=[], status="handed_over", reason=f"quotation {number} was not found")
     return Plan(parts=[part("quotation_file", number=number)], facts={"quotation": quotation})
