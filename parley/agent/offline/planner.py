@@ -249,19 +249,26 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
     if not result.ok:
         return Plan(parts=missing or [part("need_product")])
     currency = result.data["currency"]
-    parts = [
-        part(
-            "quote_line",
-            quantity=priced["quantity"],
-            unit=counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language),
-            name=priced["name"],
-            sku=priced["sku"],
-            unit_net_price=money(priced["unit_net_price"], language),
-            line_net=money(priced["line_net"], language),
-            currency=currency,
+    parts = []
+    for line, priced in zip(found, result.data["lines"], strict=True):
+        unit = counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language)
+        if line.get("pieces"):
+            size = package_size(line["product"])
+            parts.append(
+                part("in_packages", pieces=line["pieces"], packages=priced["quantity"], unit=unit, size=size)
+            )
+        parts.append(
+            part(
+                "quote_line",
+                quantity=priced["quantity"],
+                unit=unit,
+                name=priced["name"],
+                sku=priced["sku"],
+                unit_net_price=money(priced["unit_net_price"], language),
+                line_net=money(priced["line_net"], language),
+                currency=currency,
+            )
         )
-        for line, priced in zip(found, result.data["lines"], strict=True)
-    ]
     totals = {
         "total_net": money(result.data["total_net"], language),
         "total_gross": money(result.data["total_gross"], language),

@@ -573,7 +573,11 @@ async def cheaper_alternatives(tools: ToolBox, product: dict[str, Any]) -> list[
 
 
 class QuoteLine(dict[str, Any]):
-    """A product named with its own count: ``product`` (None: not found), ``quantity``, ``query``."""
+    """A product named with its own count: ``product`` (None: not found), ``quantity``, ``query``.
+
+    ``pieces``: the count of the things themselves the customer gave ("200 piezas") when ``quantity`` is the
+    boxes that hold them.
+    """
 
 
 def _each_size(
@@ -623,5 +627,9 @@ async def resolve_lines(tools: ToolBox, text: str) -> list[QuoteLine]:
         ):
             return []  # the same product twice ("10 and 20 pieces of ...") is not a list of products
         query = next(iter(entities.get("skus") or []), found.get("query", ""))
-        lines.append(QuoteLine(product=product, quantity=entities["quantity"], query=query))
+        line = QuoteLine(product=product, quantity=entities["quantity"], query=query)
+        if product is not None and entities.get("counts_pieces") and (size := package_size(product)):
+            # "200 piezas de HN-M8-A2" are 2 boxes of 100, not 200 boxes
+            line.update(pieces=line["quantity"], quantity=-(-line["quantity"] // size))
+        lines.append(line)
     return lines
