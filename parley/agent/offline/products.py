@@ -495,6 +495,10 @@ async def resolve_product(
             of_kind = [item for item in await _candidates(tools, kind_name) if kind <= _named(item)]
             closest = _closest_sizes(of_kind or candidates, int(asked[0]), memory_product)
             return Resolution(product=None, others=closest[:CLOSEST_LISTED], query=query, no_such_size=True)
+    if sized := _a_size_not_made(asked, candidates):
+        # "16 mm drills" of drills up to 12 mm: none, and the sizes closest to it (it listed the categories)
+        size = next(term for term in asked if term.isdigit())
+        return Resolution(product=None, others=sized[:CLOSEST_LISTED], query=size, no_such_size=True)
     named = [_named(item) for item in candidates]
     ranked = _ranked(candidates, named, terms, asked, plan.purpose)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
@@ -528,6 +532,21 @@ async def resolve_product(
         ties.sort(key=_by_size(largest_first=bool(entities.get("largest"))))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
+
+
+def _a_size_not_made(asked: list[str], candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For one size and a kind ("16 mm drills") that the kind is not made in: those of the kind, closest first.
+
+    Empty when the size is made, when no product is of every other word asked, or when no word names a kind.
+    """
+    sizes = [term for term in asked if term.isdigit()]
+    words = {term for term in asked if not term.isdigit()}
+    if len(sizes) != 1 or not words & PRODUCT_KINDS:
+        return []
+    of_kind = [item for item in candidates if words <= _named(item)]
+    if not of_kind or any(sizes[0] in _named(item) for item in of_kind):
+        return []
+    return _closest_sizes(of_kind, int(sizes[0]), {"name": " ".join(sorted(words))})
 
 
 CHEAPER_LISTED = 3
