@@ -14,11 +14,10 @@ from parley.agent.reply_templates import (
 )
 from parley.agent.service import AgentService
 from parley.demo.seed import seed_actor
-from parley.identity.roles import Role
 from parley.runtime import Runtime
 from tests.agent.conftest import Shop, open_conversation
 from tests.fakes.embedder import HashingEmbedder
-from tests.support.tenants import SeededTenants, login
+from tests.support.tenants import SeededTenants, set_thresholds
 
 pytestmark = pytest.mark.backend("sqlite")
 
@@ -69,11 +68,7 @@ async def test_the_message_limit_set_between_turns_stops_the_conversation_past_i
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     first = await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     assert first.status == "answered"
-    admin = await login(agent_client, tenants.emails[Role.ADMIN])
-    saved = await agent_client.put(
-        "/api/v1/ai/guardrails", json={"thresholds": {"maxMessagesPerConversation": 2}}, headers=admin
-    )
-    assert saved.status_code == 200, saved.text
+    await set_thresholds(agent_client, tenants, maxMessagesPerConversation=2)
     second = await agent.handle_message(shop.tenant_id, conversation, "and BOLT-M10-50?")
     assert second.status == "answered"
     third = await agent.handle_message(shop.tenant_id, conversation, "and BOLT-M12-60?")

@@ -23,17 +23,9 @@ from parley.tools.registry import OPERATIONS
 from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
 from tests.hitl.conftest import agent_messages
-from tests.support.tenants import SeededTenants, login
+from tests.support.tenants import SeededTenants, login, set_thresholds
 
 pytestmark = pytest.mark.backend("sqlite")
-
-GUARDRAILS = "/api/v1/ai/guardrails"
-
-
-async def _set_thresholds(client: httpx.AsyncClient, tenants: SeededTenants, **thresholds: Any) -> None:
-    admin = await login(client, tenants.emails[Role.ADMIN])
-    response = await client.put(GUARDRAILS, json={"thresholds": thresholds}, headers=admin)
-    assert response.status_code == 200, response.text
 
 
 async def _quotations(client: httpx.AsyncClient, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -51,7 +43,7 @@ async def test_within_every_limit_the_agent_gives_a_small_discount_itself(
 async def test_a_discount_above_the_business_limit_becomes_an_approval_and_is_never_promised(
     runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
-    await _set_thresholds(agent_client, tenants, maxDiscountPercent=3)
+    await set_thresholds(agent_client, tenants, maxDiscountPercent=3)
     manager = await login(agent_client, tenants.emails[Role.SALES_MANAGER])
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     turn = await agent.handle_message(shop.tenant_id, conversation, "give me 5% off 40 plates")
@@ -75,7 +67,7 @@ async def test_a_discount_above_the_business_limit_becomes_an_approval_and_is_ne
 async def test_below_the_business_minimum_confidence_the_agent_takes_no_action(
     runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
-    await _set_thresholds(agent_client, tenants, minConfidenceForAuto=0.99)
+    await set_thresholds(agent_client, tenants, minConfidenceForAuto=0.99)
     manager = await login(agent_client, tenants.emails[Role.SALES_MANAGER])
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     turn = await agent.handle_message(shop.tenant_id, conversation, "give me 5% off 40 plates")
@@ -149,7 +141,7 @@ async def test_once_the_daily_ai_budget_is_spent_turns_use_the_offline_engine(
     limit: float,
     engine: str,
 ) -> None:
-    await _set_thresholds(agent_client, tenants, maxDailyAICost=limit)
+    await set_thresholds(agent_client, tenants, maxDailyAICost=limit)
     await _spent_today(runtime, shop.tenant_id, 0.6)
     script = [
         {"tool_calls": [("Understood", {"intent": "greeting", "confidence": 0.93})]},

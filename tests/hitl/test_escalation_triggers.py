@@ -15,7 +15,7 @@ from parley.identity.roles import Role
 from parley.runtime import Runtime
 from tests.agent.conftest import Shop, open_conversation, scripted_llm
 from tests.fakes.embedder import HashingEmbedder
-from tests.support.tenants import SeededTenants, login
+from tests.support.tenants import SeededTenants, login, set_thresholds
 
 pytestmark = pytest.mark.backend("sqlite")
 
@@ -124,11 +124,7 @@ async def test_each_trigger_opens_exactly_one_handover_while_it_is_pending(
 async def test_past_the_message_limit_the_customer_is_told_a_person_takes_over_and_the_bot_goes_silent(
     runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
-    admin = await login(agent_client, tenants.emails[Role.ADMIN])
-    saved = await agent_client.put(
-        "/api/v1/ai/guardrails", json={"thresholds": {"maxMessagesPerConversation": 1}}, headers=admin
-    )
-    assert saved.status_code == 200, saved.text
+    await set_thresholds(agent_client, tenants, maxMessagesPerConversation=1)
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     first = await agent.handle_message(shop.tenant_id, conversation, "Ist BOLT-M8-40 auf Lager?")
     assert first.status == "answered"

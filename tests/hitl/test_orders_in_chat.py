@@ -17,7 +17,7 @@ from parley.tools.pricing import service as pricing
 from parley.tools.pricing.schemas import LineIn
 from tests.agent.conftest import Shop, open_conversation
 from tests.hitl.conftest import agent_messages
-from tests.support.tenants import SeededTenants, login
+from tests.support.tenants import SeededTenants, login, set_thresholds
 
 pytestmark = pytest.mark.backend("sqlite")
 
@@ -97,11 +97,7 @@ async def test_a_visitor_gets_the_price_and_a_person_takes_the_order(
 async def test_an_order_above_the_business_limit_is_booked_once_a_person_approves(
     runtime: Runtime, agent: AgentService, agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
-    admin = await login(agent_client, tenants.emails[Role.ADMIN])
-    limited = await agent_client.put(
-        "/api/v1/ai/guardrails", json={"thresholds": {"maxOrderValue": 500}}, headers=admin
-    )
-    assert limited.status_code == 200, limited.text
+    await set_thresholds(agent_client, tenants, maxOrderValue=500)
     conversation = await open_conversation(runtime, shop.tenant_id, shop.alice)
     await agent.handle_message(shop.tenant_id, conversation, "I want to order 20 pcs of AL-6061-10-500x500")
     waiting = await agent.handle_message(shop.tenant_id, conversation, "yes")

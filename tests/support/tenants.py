@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -57,6 +58,13 @@ async def login(client: httpx.AsyncClient, email: str, password: str = DEMO_PASS
     response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
+
+
+async def set_thresholds(client: httpx.AsyncClient, tenants: SeededTenants, **thresholds: Any) -> None:
+    """Set the demo business's guardrail thresholds as its admin would (``maxOrderValue=500``)."""
+    admin = await login(client, tenants.emails[Role.ADMIN])
+    response = await client.put("/api/v1/ai/guardrails", json={"thresholds": thresholds}, headers=admin)
+    assert response.status_code == 200, response.text
 
 
 async def actor_of(db: Database, tenant_id: uuid.UUID, email: str) -> Actor:
