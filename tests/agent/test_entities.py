@@ -99,6 +99,8 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
         ("2 questions about plates", None),
         ("price of 6061 aluminium plates", None),
         ("I need 500 M8x40 bolts", 500),
+        ("Ich möchte 3 Boxen HN-M10-A2", 3),
+        ("ich brauche 2 Schachteln HN-M8-A2", 2),
     ],
 )
 def test_quantities_are_read_in_their_usual_forms(text: str, quantity: int | None) -> None:

@@ -214,13 +214,14 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # boxes?" asks the price of 5 (it was read as an order)
             intent = memory["last_intent"]
         elif (
-            intent == "stock_check"
+            intent in ("stock_check", "product_question")
             and entities.get("skus")
             and entities.get("quantity") is not None
             and STATES_A_NEED.search(text)
             and not asks_price_or_stock(text)
         ):
-            # "Necesito 5 VC-125" read as a stock question (stock, no price): what "I need 5 VC-125" gets
+            # "Necesito 5 VC-125" read as a stock question (stock, no price), "Ich brauche 3 HN-M10-A2 und 2
+            # HN-M8-A2" as a product question: what "I need 5 VC-125" gets
             intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog

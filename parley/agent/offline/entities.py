@@ -87,7 +87,8 @@ _PHONE = re.compile(r"(?<![\w-])\+?\d[\d ().-]{7,}\d\b")
 _COUNTED_IN = ("pieces", "piece", "pcs", "pc", "units", "unit", "items", "stück", "stk", "piezas", "unidades")
 _PACKAGING = (
     "boxes", "box", "cans", "can", "packs", "pack", "bags", "bag", "bottles", "bottle", "cartons", "carton",
-    "kartons", "karton", "packungen", "packung", "dosen", "dose", "cajas", "caja", "latas", "lata",
+    "kartons", "karton", "packungen", "packung", "boxen", "schachteln", "schachtel", "dosen", "dose", "cajas",
+    "caja", "latas", "lata",
 )  # fmt: skip
 #: Words a count comes with that also name products ("3 plates", "50 Fräser"): they stay search terms.
 _PRODUCT_FORMS = (
