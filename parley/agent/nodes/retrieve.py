@@ -268,7 +268,7 @@ async def _answered_for_another_kind(
     if not named or last["category"] in named:
         return {}
     kind = product_kind(last)
-    # "Deep groove ball bearing" reads as "deep groove ball bearings"; a code ("ER32") keeps its case
+    # "Deep groove ball bearing" is said as "deep groove ball bearing"; a code ("ER32") keeps its case
     return {"answer_not_for": kind[:1].lower() + kind[1:] if kind[1:2].islower() else kind}
 
 
