@@ -214,14 +214,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # boxes?" asks the price of 5 (it was read as an order)
             intent = memory["last_intent"]
         elif (
-            intent in ("stock_check", "product_question")
+            intent in ("stock_check", "product_question", "price_quote")
             and entities.get("skus")
             and entities.get("quantity") is not None
             and STATES_A_NEED.search(text)
             and not asks_price_or_stock(text)
+            and not asks_for_quotation(text)
         ):
             # "Necesito 5 VC-125" read as a stock question (stock, no price), "Ich brauche 3 HN-M10-A2 und 2
-            # HN-M8-A2" as a product question: what "I need 5 VC-125" gets
+            # HN-M8-A2" as a product question, "Quiero 3 cajas de ... y 200 piezas de ..." as a price question:
+            # what "I need 5 VC-125" gets ("Ich brauche ein Angebot für ..." stays a quotation)
             intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
