@@ -5,8 +5,7 @@ blocked when it states a number that no tool result of the same turn contains. T
 (dicts, lists, strings, numbers); every number and date in them counts, including those inside strings
 ("3-5 business days", "Hex bolt M8x40"), and the length of each list (so "your 3 order lines" is fine);
 identifiers (UUIDs) do not: their digits are no figure a reply may quote, and a date or timestamp gives its
-date only: read as numbers, "2026-11-25T12:33:07" grounded any made-up 25, 33 or 7 (and a reply's derived
-"25 boxes" passed on the 25th of a month only).
+date only: read as numbers, "2026-11-25T12:33:07" grounded any made-up 25, 33 or 7.
 
 Policy for ordinary words: bare integers up to ``small_integer_limit`` with no unit, currency or percent
 sign ("step 2", "one of 3 options") are not claims, and neither is a quantity of exactly one ("1 item").
