@@ -23,6 +23,7 @@ __all__ = [
     "DELIVERY_BY",
     "NEEDS_A_KIND",
     "ORIGIN_QUESTION",
+    "ORIGIN_WORDS",
     "PERCENT",
     "PRODUCT_KINDS",
     "STATES_A_NEED",
@@ -162,13 +163,21 @@ WEIGHT_QUESTION = re.compile(
     r"\b(?:weights?|weigh|weighs|heavy|gewicht|wiegt|wiegen|wie\s+schwer|peso|pesa|pesan)\b", re.IGNORECASE
 )
 """A question how much a product weighs: "what's the weight of AL-6061-10-500x500?", "¿cuánto pesa?"."""
+_ORIGIN_NAMES = (
+    r"country\s+of\s+origin|origin|manufacturer|maker|brand|hergestellt|herkunft(?:sland)?|hersteller|marke|"
+    r"fabricad[oa]s?|fabricante|origen|marca"
+)
 ORIGIN_QUESTION = re.compile(
-    r"\b(?:made\s+in|where\b.{0,30}\b(?:made|manufactured|produced|from)|country\s+of\s+origin|origin|"
-    r"who\s+makes|who\s+made|manufacturer|maker|brand|hergestellt|herkunft|hersteller|herkunftsland|marke|"
-    r"fabricad[oa]s?|fabricante|origen|marca)\b",
+    rf"\b(?:made\s+in|where\b.{{0,30}}\b(?:made|manufactured|produced|from)|who\s+makes|who\s+made|"
+    rf"{_ORIGIN_NAMES})\b",
     re.IGNORECASE,
 )
 """A question where a product is made or who makes it: "are your bearings made in Germany?", "¿qué marca son?"."""
+ORIGIN_WORDS = re.compile(
+    rf"\b(?:made\s+in(?:\s+[^\W\d]+)?|where|made|manufactured|produced|who|makes|{_ORIGIN_NAMES})\b",
+    re.IGNORECASE,
+)
+"""The words of such a question ("made in Germany"), which no product's name has: left out of a catalog search."""
 _COMPARE = re.compile(
     r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
     r"diferencia|diferencias|compar\w+)\b",

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
-from parley.agent.offline.products import NEAREST_KINDS, package_size
+from parley.agent.offline.products import NEAREST_KINDS, package_size, packages_for
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
@@ -161,11 +161,16 @@ def _in_packages(
     size = package_size(product)
     if size is None:
         return pieces, None
-    boxes = -(-pieces // size)
+    boxes = packages_for(pieces, size)
     if not re.search(rf"(?<!\d){pieces}(?!\d)", said):
         return boxes, None
+    return boxes, _packages_note(pieces, boxes, product, language)
+
+
+def _packages_note(pieces: int, boxes: int, product: dict[str, Any], language: str) -> dict[str, Any]:
+    """The note that turns the customer's pieces into units of sale ("250 pcs come to 3 boxes of 100")."""
     unit = counted_unit(boxes, product.get("unit", "pcs"), language)
-    return boxes, part("in_packages", pieces=pieces, packages=boxes, unit=unit, size=size)
+    return part("in_packages", pieces=pieces, packages=boxes, unit=unit, size=package_size(product))
 
 
 async def _stock_parts(
@@ -253,10 +258,7 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
     for line, priced in zip(found, result.data["lines"], strict=True):
         unit = counted_unit(int(priced["quantity"]), line["product"].get("unit", "pcs"), language)
         if line.get("pieces"):
-            size = package_size(line["product"])
-            parts.append(
-                part("in_packages", pieces=line["pieces"], packages=priced["quantity"], unit=unit, size=size)
-            )
+            parts.append(_packages_note(line["pieces"], int(priced["quantity"]), line["product"], language))
         parts.append(
             part(
                 "quote_line",

@@ -22,6 +22,7 @@ from parley.agent.offline.entities import (
     BACK_REFERENCE,
     BACK_REFERENCE_EN,
     MATERIALS,
+    ORIGIN_WORDS,
     PRODUCT_KINDS,
     extract_entities,
     search_terms,
@@ -38,6 +39,7 @@ __all__ = [
     "cheaper_alternatives",
     "list_price",
     "names_a_kind",
+    "packages_for",
     "prefetch_product",
     "price_each",
     "product_kind",
@@ -184,6 +186,11 @@ def package_size(product: dict[str, Any]) -> int | None:
     """How many of the thing one unit of sale holds ("box of 100"), or None when it is sold one by one."""
     match = _PACKAGE.search(str(product.get("name", "")))
     return int(match.group(1)) if match and int(match.group(1)) > 1 else None
+
+
+def packages_for(pieces: int, size: int) -> int:
+    """The units of sale that hold this many pieces, rounded up: 250 nuts in boxes of 100 are 3 boxes."""
+    return -(-pieces // size)
 
 
 _SIZE_MM = re.compile(r"\b(\d+(?:[.,]\d+)?)(?:x\d+(?:[.,]\d+)?)*\s*mm\b", re.IGNORECASE)
@@ -414,18 +421,9 @@ def _english_terms(text: str) -> list[str]:
     return list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
 
 
-_ORIGIN_WORDS = re.compile(
-    r"\b(?:made\s+in(?:\s+[^\W\d]+)?|where|made|manufactured|produced|country\s+of\s+origin|origin|who|makes|"
-    r"manufacturer|maker|brand|hergestellt|herkunft(?:sland)?|hersteller|marke|fabricad[oa]s?|fabricante|"
-    r"origen|marca)\b",
-    re.IGNORECASE,
-)
-"""The words of a question about a product's origin or maker ("made in Germany"), which no product name has."""
-
-
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
     # "are your bearings made in Germany?" searches for bearings: the origin asked is in no product's name
-    terms = _english_terms(_ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
+    terms = _english_terms(ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
@@ -649,6 +647,6 @@ async def resolve_lines(tools: ToolBox, text: str) -> list[QuoteLine]:
         line = QuoteLine(product=product, quantity=entities["quantity"], query=query)
         if product is not None and entities.get("counts_pieces") and (size := package_size(product)):
             # "200 piezas de HN-M8-A2" are 2 boxes of 100, not 200 boxes
-            line.update(pieces=line["quantity"], quantity=-(-line["quantity"] // size))
+            line.update(pieces=line["quantity"], quantity=packages_for(line["quantity"], size))
         lines.append(line)
     return lines
