@@ -151,6 +151,11 @@ def _among_last(state: AgentState, memory: dict[str, Any]) -> str | None:
     return str(last_query)
 
 
+def _names_sizes_only(text: str) -> bool:
+    terms = search_terms(text)
+    return bool(terms) and all(term.isdigit() for term in terms)
+
+
 def _listed(state: AgentState, memory: dict[str, Any]) -> str | None:
     """The SKU that "the second one" points at among the products of the last list, if any."""
     ordinal, listed = state["entities"].get("ordinal"), memory.get("last_listed") or []
@@ -161,6 +166,9 @@ def _listed(state: AgentState, memory: dict[str, Any]) -> str | None:
 
 async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> dict[str, Any]:
     text, last = state["text"], memory.get("last_product")
+    if last is None and _names_sizes_only(text):
+        # "and 20 mm?" after "16 mm drills" were not made (none chosen): a size of those, not 20 mm plate
+        last = memory.get("size_kind")
     if state["entities"].get("counts"):
         # "how much for 10 and 20?" names only counts: the product just discussed (if any), not the 10 mm one
         text = ""
@@ -261,8 +269,13 @@ async def _answered_for_another_kind(
     it reads as a yes for the bar. Only a question that points back at the product is checked, and only
     an answer that names a category of the catalog at all.
     """
+    if not BACK_REFERENCE.search(state["text"]) or names_a_kind(state["text"]):
+        return {}
+    if memory.get("not_carried"):
+        # "can you cut it?" after "do you have titanium plate?" found none: the note is about what is sold
+        return {"answer_not_carried": memory["not_carried"]}
     last = memory.get("last_product") or {}
-    if not last.get("category") or not BACK_REFERENCE.search(state["text"]) or names_a_kind(state["text"]):
+    if not last.get("category"):
         return {}
     named = categories_named(answer, await _categories(ctx))
     if not named or last["category"] in named:
@@ -325,6 +338,13 @@ def _not_found_by_words(found: dict[str, Any], entities: dict[str, Any]) -> bool
     )
 
 
+def _remember(memory: dict[str, Any], product: dict[str, Any]) -> None:
+    """The product is now the one discussed ("it"): not a product found not to be carried, nor a kind of sizes."""
+    memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
+    memory.pop("not_carried", None)
+    memory.pop("size_kind", None)
+
+
 @timed("retrieve")
 async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     """Resolve the product for product intents and the answer for FAQ questions into the turn's facts."""
@@ -343,7 +363,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         facts["answer"], intent = answer, "faq"
     elif compared:
         facts["compared"], intent = compared, "product_question"
-        memory["last_product"] = {key: compared[0].get(key) for key in _REMEMBERED}
+        _remember(memory, compared[0])
         memory["last_listed"] = [product.get("sku") for product in compared]
     elif (
         state["entities"].get("cheaper_instead")
@@ -356,7 +376,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             # "anything cheaper?" again asks below everything offered
             memory["last_listed"] = [product.get("sku") for product in offered]
             cheapest = min(offered, key=price_each)
-            memory["last_product"] = {key: cheapest.get(key) for key in _REMEMBERED}
+            _remember(memory, cheapest)
     elif state["entities"].get("catalog") and intent in _CATALOG_INTENTS and ctx.tools.has("list_categories"):
         facts["categories"] = memory["listed_categories"] = await _categories(ctx)
         intent = "product_question"
@@ -424,6 +444,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         if _not_found_by_words(found, state["entities"]) and ctx.tools.has("list_categories"):
             # "do you have washers?" of a shop without any: what it does sell, so the customer can go on
             facts["sold_instead"] = memory["listed_categories"] = await _categories(ctx)
+            memory["not_carried"] = found["query"]
         if found.get("no_such_sku") and len(found["others"]) == 1:
             # "Did you mean HB-M8x40-88Z?": a "yes" asks the same of it (see detect_intent)
             memory["suggested_product"] = {
@@ -431,9 +452,11 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
                 "intent": intent,
                 "quantity": state["entities"].get("quantity"),
             }
+        if found.get("no_such_size") and not memory.get("last_product"):
+            memory["size_kind"] = {key: found["others"][0].get(key) for key in _REMEMBERED}
         if found["product"]:
             product = found["product"]
-            memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
+            _remember(memory, product)
             if found.get("query"):
                 memory["last_query"] = found["query"]
             if found.get("others"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parley.agent.offline.planner import answer_parts
 from parley.agent.offline.templates import order_status_word
 from parley.agent.toolbox import ToolBox
 
@@ -42,7 +43,7 @@ def _with_delivery_times(
     """The plan, with the business's delivery times when an order it reports is still open."""
     answer = state.get("facts", {}).get("answer")
     if answer and any(order.get("status") in _OPEN for order in orders):
-        plan["parts"] = [*plan["parts"], {"key": "faq_answer", "values": {"answer": answer}}]
+        plan["parts"] = [*plan["parts"], *answer_parts(answer, state)]
     return plan
 
 

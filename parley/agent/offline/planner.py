@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
+from parley.agent.offline.language import detect_language
 from parley.agent.offline.products import NEAREST_KINDS, package_size, packages_for
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
@@ -18,6 +19,7 @@ __all__ = [
     "PRODUCT_INTENTS",
     "Plan",
     "also_part",
+    "answer_parts",
     "asks_for_quotation",
     "asks_for_the_file",
     "asks_price_or_stock",
@@ -448,6 +450,21 @@ async def _quotation_file(number: str, tools: ToolBox) -> Plan:
     return Plan(parts=[part("quotation_file", number=number)], facts={"quotation": quotation})
 
 
+def answer_parts(
+    answer: str, state: dict[str, Any], key: str = "faq_answer", **values: Any
+) -> list[dict[str, Any]]:
+    """The business's answer as a reply part, said to be in English when the customer writes another language.
+
+    A German or Spanish question falls back to the English texts when the business wrote none in its
+    language; the customer is told why the answer switches language rather than left to wonder.
+    """
+    answer_part = part(key, answer=answer, **values)
+    language = state.get("language") or "en"
+    if language != "en" and detect_language(answer) == "en":
+        return [part("answer_in_english"), answer_part]
+    return [answer_part]
+
+
 def with_policy_answer(plan: Plan, state: dict[str, Any]) -> Plan:
     """The plan with the business's answer to a policy asked about in the same message, if any.
 
@@ -456,7 +473,7 @@ def with_policy_answer(plan: Plan, state: dict[str, Any]) -> Plan:
     answer = state.get("facts", {}).get("answer")
     if not answer or plan.get("status") == "handed_over":
         return plan
-    return Plan({**plan, "parts": [*plan.get("parts", []), part("faq_answer", answer=answer)]})
+    return Plan({**plan, "parts": [*plan.get("parts", []), *answer_parts(answer, state)]})
 
 
 async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) -> Plan:
@@ -484,10 +501,14 @@ async def plan_turn(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     if intent == "faq":
         facts = state.get("facts", {})
         answer = facts.get("answer")
+        if answer and facts.get("answer_not_carried"):
+            product = facts["answer_not_carried"]
+            return Plan(parts=answer_parts(answer, state, "faq_answer_not_carried", product=product))
         if answer and facts.get("answer_not_for"):
-            return Plan(parts=[part("faq_answer_other_kind", answer=answer, product=facts["answer_not_for"])])
+            product = facts["answer_not_for"]
+            return Plan(parts=answer_parts(answer, state, "faq_answer_other_kind", product=product))
         if answer:
-            return Plan(parts=[part("faq_answer", answer=answer)])
+            return Plan(parts=answer_parts(answer, state))
         return Plan(parts=[], status="handed_over", reason="no answer in the knowledge base")
     if intent == "order_status":
         from parley.agent.offline.orders import order_plan
