@@ -296,7 +296,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
         elif (
-            intent in _CATALOG
+            (intent in _CATALOG or intent == "out_of_scope")
             and memory.get("last_product")
             and BACK_REFERENCE.search(text)
             and topics(text, language)
@@ -305,7 +305,8 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             and not asks_price_or_stock(text)
         ):
             # "Können Sie die auf 500 mm schneiden?" after round bars (read as a price question, and its size
-            # found an aluminium plate): the business's answer on cutting, in the light of the bars
+            # found an aluminium plate), "¿Las pueden cortar a medida?" after plates (read as out of scope):
+            # the business's answer on cutting, in the light of the product
             intent, confidence = "faq", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             categories
