@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from parley.agent.intent import (
+    NEIGHBOUR_WEIGHTS,
     OUT_OF_SCOPE,
     ClassifierConfig,
     FeatureConfig,
@@ -208,21 +209,41 @@ def run_clinc(log: Callable[[str], None]) -> dict[str, Any]:
     val, test = d["val"] + d["oos_val"], d["test"] + d["oos_test"]
     runs, fits = [], {}
     for c in (10.0, 30.0):
-        clf, seconds = fit(train, ClassifierConfig(c=c))
+        clf, seconds = fit(train, ClassifierConfig(c=c, neighbour_weight=0.0))
         fits[c] = seconds
         log(f"clinc150: fitted C={c} on {len(train.texts)} phrases in {seconds:.0f}s")
-        raw_val, raw_test = clf.raw_scores(val.texts, val.vectors), clf.raw_scores(test.texts, test.vectors)
-        for temperature in (1.0, 2.0, 3.0, 5.0):
-            for power in (0.0, 1.0, 2.0, 3.0):
-                clf.config = dataclasses.replace(clf.config, temperature=temperature, similarity_power=power)
-                points = operating_points(outcomes(clf, val, raw_val), outcomes(clf, test, raw_test))
-                runs.append({"c": c, "temperature": temperature, "similarity_power": power, "points": points})
+        for weight in NEIGHBOUR_WEIGHTS:
+            clf.config = dataclasses.replace(clf.config, neighbour_weight=weight)
+            raw_val, raw_test = (
+                clf.raw_scores(val.texts, val.vectors),
+                clf.raw_scores(test.texts, test.vectors),
+            )
+            for temperature in (1.0, 2.0, 3.0, 5.0):
+                for power in (0.0, 1.0, 2.0, 3.0):
+                    clf.config = dataclasses.replace(
+                        clf.config, temperature=temperature, similarity_power=power
+                    )
+                    points = operating_points(outcomes(clf, val, raw_val), outcomes(clf, test, raw_test))
+                    runs.append(
+                        {
+                            "c": c,
+                            "neighbour_weight": weight,
+                            "temperature": temperature,
+                            "similarity_power": power,
+                            "points": points,
+                        }
+                    )
         if c == 10.0:
             latency_clf = clf
     best = select(runs)
-    log(f"clinc150: chose C={best['c']} T={best['temperature']} power={best['similarity_power']} on val")
+    log(
+        f"clinc150: chose C={best['c']} neighbour weight={best['neighbour_weight']} T={best['temperature']} "
+        f"power={best['similarity_power']} on val"
+    )
     # Single-message latency of the CLINC-sized model (150 intents, 15k phrases), vector already computed.
-    latency_clf.config = dataclasses.replace(latency_clf.config, temperature=2.0, similarity_power=2.0)
+    latency_clf.config = dataclasses.replace(
+        latency_clf.config, temperature=2.0, similarity_power=2.0, neighbour_weight=best["neighbour_weight"]
+    )
     latency = _latency_ms(latency_clf, test)
     base_runs = []
     for c in (1.0, 10.0, 100.0):
@@ -237,7 +258,10 @@ def run_clinc(log: Callable[[str], None]) -> dict[str, Any]:
     # chosen again, on the same validation split.
     plus = d["train"] + load_clinc150("oos_plus", ("oos_train",))["oos_train"]
     chosen = ClassifierConfig(
-        c=best["c"], temperature=best["temperature"], similarity_power=best["similarity_power"]
+        c=best["c"],
+        temperature=best["temperature"],
+        similarity_power=best["similarity_power"],
+        neighbour_weight=best["neighbour_weight"],
     )
     clf, seconds = fit(plus, chosen)
     log(f"clinc150: fitted the OOS+ variant on {len(plus.texts)} phrases in {seconds:.0f}s")
@@ -299,34 +323,47 @@ def run_banking(log: Callable[[str], None]) -> dict[str, Any]:
     train, test = d["train"], d["test"]
     fit_idx, dev_idx = _stratified_holdout(train.labels, 0.2, seed=0)
     grid = [(c, ew) for c in (5.0, 10.0, 30.0) for ew in (2.0, 3.0)]
+    dev = train.take(dev_idx)
 
-    def config(c: float, ew: float) -> ClassifierConfig:
-        return ClassifierConfig(c=c, features=FeatureConfig(embedding_weight=ew))
+    def config(c: float, ew: float, weight: float = 0.0) -> ClassifierConfig:
+        return ClassifierConfig(c=c, features=FeatureConfig(embedding_weight=ew), neighbour_weight=weight)
+
+    def dev_accuracies(clf: IntentClassifier) -> dict[float, float]:
+        """The dev accuracy of one fitted head under each neighbour weight (no refit needed)."""
+        out = {}
+        for weight in NEIGHBOUR_WEIGHTS:
+            clf.config = dataclasses.replace(clf.config, neighbour_weight=weight)
+            out[weight] = _accuracy(clf, dev)
+        return out
 
     dev_full = {}
     for c, ew in grid:
         clf, _ = fit(train.take(fit_idx), config(c, ew))
-        dev_full[(c, ew)] = _accuracy(clf, train.take(dev_idx))
-        log(f"banking77: dev accuracy C={c} ew={ew}: {dev_full[(c, ew)]:.4f}")
-    c, ew = max(dev_full, key=dev_full.__getitem__)
-    clf, full_fit_s = fit(train, config(c, ew))
+        for weight, accuracy in dev_accuracies(clf).items():
+            dev_full[(c, ew, weight)] = accuracy
+        log(f"banking77: dev accuracy C={c} ew={ew}: {max(dev_accuracies(clf).values()):.4f} at best")
+    c, ew, weight = max(dev_full, key=dev_full.__getitem__)
+    clf, full_fit_s = fit(train, config(c, ew, weight))
     full = _accuracy(clf, test)
-    log(f"banking77: full-data test accuracy {full:.4f} (C={c} ew={ew}, fit {full_fit_s:.0f}s)")
+    log(f"banking77: full-data test accuracy {full:.4f} (C={c} ew={ew} w={weight}, fit {full_fit_s:.0f}s)")
     shot_grid = [(c, ew) for c in (10.0, 30.0, 100.0) for ew in (2.0, 3.0)]
-    dev_shot = {}
+    dev_shot_runs: dict[tuple[float, float, float], list[float]] = {}
     for c2, ew2 in shot_grid:
-        accs = []
         for seed in range(3):
             clf, _ = fit(train.take(_k_shot(train.labels, 10, seed, pool=fit_idx)), config(c2, ew2))
-            accs.append(_accuracy(clf, train.take(dev_idx)))
-        dev_shot[(c2, ew2)] = float(np.mean(accs))
-    c2, ew2 = max(dev_shot, key=dev_shot.__getitem__)
+            for w, accuracy in dev_accuracies(clf).items():
+                dev_shot_runs.setdefault((c2, ew2, w), []).append(accuracy)
+    dev_shot = {key: float(np.mean(accs)) for key, accs in dev_shot_runs.items()}
+    c2, ew2, weight2 = max(dev_shot, key=dev_shot.__getitem__)
     shots, shot_fit = [], []
     for seed in range(5):
-        clf, seconds = fit(train.take(_k_shot(train.labels, 10, 100 + seed)), config(c2, ew2))
+        clf, seconds = fit(train.take(_k_shot(train.labels, 10, 100 + seed)), config(c2, ew2, weight2))
         shots.append(_accuracy(clf, test))
         shot_fit.append(seconds)
-    log(f"banking77: 10-shot test accuracy {np.mean(shots):.4f} +- {np.std(shots):.4f} (C={c2} ew={ew2})")
+    log(
+        f"banking77: 10-shot test accuracy {np.mean(shots):.4f} +- {np.std(shots):.4f} "
+        f"(C={c2} ew={ew2} w={weight2})"
+    )
     t0 = time.perf_counter()
     base = baseline(train, 10.0)
     base_fit = time.perf_counter() - t0
@@ -340,10 +377,10 @@ def run_banking(log: Callable[[str], None]) -> dict[str, Any]:
         "accuracy_10shot": float(np.mean(shots)),
         "accuracy_10shot_std": float(np.std(shots)),
         "accuracy_10shot_per_seed": shots,
-        "chosen": {"c": c, "embedding_weight": ew},
-        "chosen_10shot": {"c": c2, "embedding_weight": ew2},
-        "dev_accuracy": {f"C={k[0]},ew={k[1]}": v for k, v in dev_full.items()},
-        "dev_accuracy_10shot": {f"C={k[0]},ew={k[1]}": v for k, v in dev_shot.items()},
+        "chosen": {"c": c, "embedding_weight": ew, "neighbour_weight": weight},
+        "chosen_10shot": {"c": c2, "embedding_weight": ew2, "neighbour_weight": weight2},
+        "dev_accuracy": {f"C={k[0]},ew={k[1]},w={k[2]}": v for k, v in dev_full.items()},
+        "dev_accuracy_10shot": {f"C={k[0]},ew={k[1]},w={k[2]}": v for k, v in dev_shot.items()},
         "fit_seconds_full": full_fit_s,
         "fit_seconds_10shot_mean": float(np.mean(shot_fit)),
         "baseline_accuracy": base_acc,
@@ -468,7 +505,9 @@ def main() -> None:
         "banking77.accuracy": banking["accuracy"],
         "banking77.accuracy_10shot": banking["accuracy_10shot"],
         "clinc150.threshold": primary["threshold"],
-        "clinc150.chosen": {k: clinc["ours"][k] for k in ("c", "temperature", "similarity_power")},
+        "clinc150.chosen": {
+            k: clinc["ours"][k] for k in ("c", "neighbour_weight", "temperature", "similarity_power")
+        },
         "clinc150.oos_target_point": clinc["ours"]["points"]["oos_target"],
         "clinc150_oos_plus": clinc["oos_plus"],
         "clinc150.baseline": {"c": clinc["baseline"]["c"], **clinc["baseline"]["points"]},
@@ -477,7 +516,8 @@ def main() -> None:
         "clinc150.product_defaults_point": next(
             g["points"]
             for g in clinc["grid"]
-            if (g["c"], g["temperature"], g["similarity_power"]) == (10.0, 2.0, 2.0)
+            if (g["c"], g["neighbour_weight"], g["temperature"], g["similarity_power"])
+            == (10.0, 0.0, 2.0, 2.0)
         ),
         "clinc150.grid": clinc["grid"],
         "banking77": banking,

@@ -7,6 +7,7 @@ its own classifier from a few phrases per intent, in seconds, and stores it as b
 
 from parley.agent.intent.calibration import choose_threshold
 from parley.agent.intent.classifier import ClassifierConfig, IntentClassifier, combine_scores
+from parley.agent.intent.crossval import NEIGHBOUR_WEIGHTS
 from parley.agent.intent.defaults import (
     COMMERCE_INTENTS,
     DEFAULT_TRAINING_FILE,
@@ -20,6 +21,7 @@ from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPredict
 __all__ = [
     "COMMERCE_INTENTS",
     "DEFAULT_TRAINING_FILE",
+    "NEIGHBOUR_WEIGHTS",
     "OUT_OF_SCOPE",
     "ClassifierConfig",
     "FeatureConfig",

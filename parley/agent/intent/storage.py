@@ -16,7 +16,7 @@ import numpy as np
 
 __all__ = ["FORMAT", "pack", "unpack"]
 
-FORMAT = "parley.intent-classifier/1"
+FORMAT = "parley.intent-classifier/2"
 _HEADER = "__header__"
 
 
