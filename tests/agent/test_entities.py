@@ -337,6 +337,7 @@ def test_a_lone_size_digit_is_searched_last_and_filler_words_not_at_all() -> Non
         (1, "box", "en", "box"),
         (40, "bar", "en", "bars"),
         (40, "pcs", "en", "pcs"),
+        (1, "pcs", "en", "piece"),
         (12, "kg", "en", "kg"),
         (229, "box", "de", "Boxen"),
         (1, "can", "es", "lata"),

@@ -68,9 +68,9 @@ def money(value: Any, language: str = "en") -> str:
 _INVARIABLE_UNITS = frozenset({"pcs", "pkg", "pkt", "qty"})
 
 
-#: Common catalog units as German and Spanish write them after one and after several.
+#: Common catalog units as German and Spanish write them after one and after several ("1 pcs" is not English).
 _UNITS = {
-    "pcs": {"de": ("Stück", "Stück"), "es": ("pieza", "piezas")},
+    "pcs": {"en": ("piece", "pcs"), "de": ("Stück", "Stück"), "es": ("pieza", "piezas")},
     "box": {"de": ("Box", "Boxen"), "es": ("caja", "cajas")},
     "can": {"de": ("Dose", "Dosen"), "es": ("lata", "latas")},
     "bar": {"de": ("Stange", "Stangen"), "es": ("barra", "barras")},
