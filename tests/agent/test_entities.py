@@ -20,7 +20,12 @@ from parley.agent.offline.entities import (
 )
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_for_the_file, asks_price_or_stock
-from parley.agent.offline.products import compared_skus, names_a_kind_in_translation
+from parley.agent.offline.products import (
+    attribute_words,
+    compared_skus,
+    described_as,
+    names_a_kind_in_translation,
+)
 from parley.agent.offline.templates import Templates, counted_unit, listed, money, order_status_word
 
 
@@ -215,6 +220,38 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
     # One word does not change the conversation's language: "und BR-6204-2RS?" after an English question
     assert detect_language("und BR-6204-2RS?", previous="en") == "en"
     assert detect_language("und was kostet BR-6204-2RS?", previous="en") == "de"
+    # A tie keeps it: "¿Es inoxidable?" has the German "es" and the Spanish "¿"
+    assert detect_language("¿Es inoxidable?", previous="es") == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("does it have seals?", True),
+        ("are they zinc plated?", True),
+        ("Ist der rostfrei?", True),
+        ("¿Es inoxidable?", True),
+        ("Haben Sie Kugellager 6204?", False),  # asks the shop, not of a product
+        ("do you have seals?", False),
+        ("is there a discount?", False),
+    ],
+)
+def test_a_yes_or_no_question_about_the_product_discussed_is_told_apart(text: str, asks: bool) -> None:
+    assert bool(extract_entities(text).get("asks_attribute")) is asks
+
+
+def test_a_feature_counts_as_said_only_where_the_products_own_text_says_it() -> None:
+    sealed = {"name": "Deep groove ball bearing 608-2RS", "description": "Rubber sealed both sides."}
+    shielded = {
+        "name": "Deep groove ball bearing 608-ZZ",
+        "description": "Metal shielded.",
+        "attributes": {"seal": "ZZ"},
+    }
+    words = attribute_words("does it have seals?", extract_entities("does it have seals?"))
+    assert words == ["seal"]
+    assert described_as(sealed, words)
+    assert not described_as(shielded, words)  # its attribute is named "seal"; its value says shields
+    assert described_as(shielded, ["metal", "shielded"]) and not described_as(shielded, [])
 
 
 @pytest.mark.parametrize(

@@ -253,6 +253,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "where are they made?" is about the product just discussed
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
+            intent in ("faq", "out_of_scope")
+            and entities.get("asks_attribute")
+            and memory.get("last_product")
+            and not topics(text, language)
+            and not names_a_kind(text)
+            and search_terms(text)
+        ):
+            # "Ist der rostfrei?" after a bearing (read as a policy question): a feature of the bearing
+            intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
             entities.get("cheaper_instead")
             and (entities.get("skus") or memory.get("last_product"))
             and intent in _CHEAPER_LOOKALIKES

@@ -22,7 +22,14 @@ HISTORY_TURNS = 20
 
 #: Replies that end by offering a person ("..., or shall I pass you to a colleague?"): a plain yes accepts.
 OFFERS_A_PERSON = frozenset(
-    {"clarify", "faq_answer_other_kind", "order_not_found", "origin_unknown", "weight_unknown"}
+    {
+        "attribute_not_stated",
+        "clarify",
+        "faq_answer_other_kind",
+        "order_not_found",
+        "origin_unknown",
+        "weight_unknown",
+    }
 )
 
 

@@ -14,6 +14,7 @@ from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     ARRIVAL_QUESTION,
     ASKS_WHAT_IS_SOLD,
+    ATTRIBUTE_QUESTION,
     BACK_REFERENCE,
     DELIVERY_BY,
     asks_the_same,
@@ -24,6 +25,7 @@ from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
     NEAREST_KINDS,
     QuoteLine,
+    attribute_words,
     categories_named,
     cheaper_alternatives,
     compared_skus,
@@ -338,6 +340,21 @@ def _not_found_by_words(found: dict[str, Any], entities: dict[str, Any]) -> bool
     )
 
 
+_OWN_ANSWERS = ("skus", "variants", "asks_weight", "asks_origin", "package_question", "compares")
+"""Questions about a product that have replies of their own, not a yes or no about one of its features."""
+
+
+def _attribute_asked_of(state: AgentState, memory: dict[str, Any]) -> dict[str, Any] | None:
+    """The product just discussed, when the message asks whether it has a feature: "does it have seals?"."""
+    entities, text = state["entities"], state["text"]
+    if not entities.get("asks_attribute") or any(entities.get(key) for key in _OWN_ANSWERS):
+        return None
+    # "does it have seals?" is no stock question for its "have"; "is it in stock?" is one
+    if asks_price_or_stock(ATTRIBUTE_QUESTION.sub(" ", text)) or not attribute_words(text, entities):
+        return None
+    return memory.get("last_product")
+
+
 def _remember(memory: dict[str, Any], product: dict[str, Any]) -> None:
     """The product is now the one discussed ("it"): not a product found not to be carried, nor a kind of sizes."""
     memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
@@ -355,6 +372,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
     state = await _without_code_count(state, ctx, memory)
+    asked_of = _attribute_asked_of(state, memory)
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
     compared = await _compared(state, ctx, memory)
@@ -430,6 +448,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered,
         # and "I need 10 aluminium plates 10mm for friday" gets the delivery times with the order question
         facts["answer"] = await _knowledge_answer(state, ctx)
+    if found is not None and found["product"] and asked_of and intent == "product_question":
+        facts["attribute_of"] = asked_of
     if found is not None:
         facts.update(
             product=found["product"],

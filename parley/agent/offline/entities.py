@@ -17,6 +17,7 @@ __all__ = [
     "ARRIVAL_QUESTION",
     "ASKS_COST_OR_TIME",
     "ASKS_WHAT_IS_SOLD",
+    "ATTRIBUTE_QUESTION",
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
     "CHANGES_IT",
@@ -178,6 +179,15 @@ ORIGIN_WORDS = re.compile(
     re.IGNORECASE,
 )
 """The words of such a question ("made in Germany"), which no product's name has: left out of a catalog search."""
+ATTRIBUTE_QUESTION = re.compile(
+    r"^\W*(?:(?:is|are|has|have)\s+(?:it|they|this|that|these|those)\b"
+    r"|(?:does|do)\s+(?:it|they|this|that|these|those)(?:\s+(?:have|come\s+with))?\b"
+    r"|(?:ist|sind|hat|haben)\s+(?:der|die|das|er|es|diese[rsn]?)\b"
+    r"|(?:es|son|está|están)\s)",
+    re.IGNORECASE,
+)
+"""A yes-or-no question about the product just discussed: "does it have seals?", "Ist der rostfrei?",
+"¿Es inoxidable?" ("Haben Sie ...?" asks the shop)."""
 _COMPARE = re.compile(
     r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
     r"diferencia|diferencias|compar\w+)\b",
@@ -512,6 +522,7 @@ _ASKS = (
     (_PACKAGE_QUESTION, "package_question"),
     (WEIGHT_QUESTION, "asks_weight"),
     (ORIGIN_QUESTION, "asks_origin"),
+    (ATTRIBUTE_QUESTION, "asks_attribute"),
     (_COMPARE, "compares"),
 )
 """What a message asks about a product, each a flag of its own."""

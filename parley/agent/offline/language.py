@@ -186,7 +186,8 @@ def detect_language(text: str, previous: str | None = None) -> str:
     words = re.findall(r"[^\W\d_]+", _CODE.sub(" ", text).lower())
     scores = {lang: sum(word in markers for word in words) for lang, markers in _MARKERS.items()}
     scores["es"] += bool(_INVERTED.search(text))  # "¿Venden titanio?": no other language opens with ¿ or ¡
-    best = max(scores, key=scores.__getitem__)
+    # A tie keeps the conversation's language: "¿Es inoxidable?" after Spanish is not German for its "es"
+    best = max(scores, key=lambda lang: (scores[lang], lang == previous))
     if previous in LANGUAGES and best != previous and len(words) == 1:
         # "und BR-6204-2RS?" after an English question: one word is not enough to change language
         return previous

@@ -11,7 +11,13 @@ from typing import Any
 
 from parley.agent.offline.entities import AFFIRMATION, THANKS, compares_prices
 from parley.agent.offline.language import detect_language
-from parley.agent.offline.products import NEAREST_KINDS, package_size, packages_for
+from parley.agent.offline.products import (
+    NEAREST_KINDS,
+    attribute_words,
+    described_as,
+    package_size,
+    packages_for,
+)
 from parley.agent.offline.templates import counted_unit, listed, money
 from parley.agent.toolbox import ToolBox
 
@@ -282,10 +288,33 @@ async def quote_plan(lines: list[dict[str, Any]], tools: ToolBox, customer_id: A
 
 
 def _described(product: dict[str, Any]) -> dict[str, Any]:
+    return part("compared", **_named_with_description(product))
+
+
+async def _attribute_parts(
+    tools: ToolBox, state: dict[str, Any], found: dict[str, Any], asked_of: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Whether the product asked about has the feature, from its own catalog text, never a bare "yes".
+
+    "does it have seals?" of the 608-ZZ found the sealed 608-2RS: said as "Yes, we have the 608-2RS", it
+    read as a yes for the ZZ. The one asked about answers when its text says so; else the other of its kind
+    that does, named as another product, or that the catalog does not say.
+    """
+    words = attribute_words(state["text"], state["entities"])
+    asked = " ".join(words)
+    fresh = await tools.call("get_product", product_id=str(asked_of["id"]))
+    product = fresh.data if fresh.ok else found
+    if described_as(product, words):
+        return [part("attribute_stated", **_named_with_description(product))]
+    if found.get("sku") != product.get("sku") and described_as(found, words):
+        of = {"of_name": product["name"], "of_sku": product["sku"]}
+        return [part("attribute_elsewhere", **of, asked=asked, **_named_with_description(found))]
+    return [part("attribute_not_stated", asked=asked, **_named_with_description(product))]
+
+
+def _named_with_description(product: dict[str, Any]) -> dict[str, Any]:
     description = (product.get("description") or "").strip().rstrip(".")
-    return part(
-        "compared", name=product["name"], sku=product["sku"], description=description or product["name"]
-    )
+    return {"name": product["name"], "sku": product["sku"], "description": description or product["name"]}
 
 
 def _package_part(product: dict[str, Any], language: str) -> dict[str, Any]:
@@ -380,6 +409,8 @@ async def _product_plan(state: dict[str, Any], tools: ToolBox, customer_id: Any)
         return Plan(parts=_weight_parts(product))
     if state["entities"].get("asks_origin") and intent == "product_question":
         return Plan(parts=_origin_parts(product))
+    if asked_of := facts.get("attribute_of"):
+        return Plan(parts=await _attribute_parts(tools, state, product, asked_of))
     parts: list[dict[str, Any]] = []
     # "and the first one?", "which one is cheaper?" after "price for 5?": for 5 again
     remembered = bool(facts.get("follow_up") or facts.get("remembered"))

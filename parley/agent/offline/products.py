@@ -35,8 +35,10 @@ __all__ = [
     "VARIANTS_LISTED",
     "QuoteLine",
     "Resolution",
+    "attribute_words",
     "categories_named",
     "cheaper_alternatives",
+    "described_as",
     "list_price",
     "names_a_kind",
     "packages_for",
@@ -493,6 +495,10 @@ async def resolve_product(
             of_kind = [item for item in await _candidates(tools, kind_name) if kind <= _named(item)]
             closest = _closest_sizes(of_kind or candidates, int(asked[0]), memory_product)
             return Resolution(product=None, others=closest[:CLOSEST_LISTED], query=query, no_such_size=True)
+    if memory_product and entities.get("asks_attribute") and not any(t.isdigit() for t in asked):
+        # "is it stainless?" after a bearing: a stainless bearing, if any, not a stainless round bar
+        kind = _words(product_kind(memory_product))
+        candidates = [item for item in candidates if kind <= _named(item)]
     if sized := _a_size_not_made(asked, candidates):
         # "16 mm drills" of drills up to 12 mm: none, and the sizes closest to it (it listed the categories)
         size = next(term for term in asked if term.isdigit())
@@ -508,7 +514,8 @@ async def resolve_product(
     if asked is not terms and top[0] == 0:
         # None of the customer's own words names a candidate. A follow-up that points back ("is it rust
         # proof?") means the product just discussed; "do you have titanium sheets?" means none of them.
-        if BACK_REFERENCE.search(text):
+        if BACK_REFERENCE.search(text) or entities.get("asks_attribute"):
+            # "Ist der rostfrei?" too, whose "der" is no pronoun elsewhere
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
     if best < min(2, len(terms)) or not _of_the_kind_asked(chosen, asked, plan.purpose):
@@ -530,6 +537,26 @@ async def resolve_product(
         ties.sort(key=_by_size(largest_first=bool(entities.get("largest"))))
     listed = VARIANTS_LISTED if variants else OTHERS_LISTED
     return Resolution(product=ties[0], others=ties[1 : 1 + listed], query=query)
+
+
+def attribute_words(text: str, entities: dict[str, Any]) -> list[str]:
+    """The words a yes-or-no question asks of a product, in the catalog's language ("seals", "stainless")."""
+    lowered = text.lower()
+    return sorted(_plan(text, entities, None).asked, key=lowered.find)
+
+
+def described_as(product: dict[str, Any], words: list[str]) -> bool:
+    """Whether the product's name, description or attribute values say every word ("seals" is in "sealed")."""
+    # The values only: the 608-ZZ's attribute "seal: ZZ" names its shields, and says nothing of seals
+    attributes = " ".join(str(value) for value in (product.get("attributes") or {}).values())
+    said = _words(f"{product.get('name', '')} {product.get('description') or ''} {attributes}")
+
+    def says(word: str) -> bool:
+        return word in said or (
+            len(word) >= 4 and any(w.startswith(word) or word.startswith(w) for w in said if len(w) >= 4)
+        )
+
+    return bool(words) and all(says(word) for word in words)
 
 
 def _a_size_not_made(asked: list[str], candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:
