@@ -464,6 +464,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         if _not_found_by_words(found, state["entities"]) and ctx.tools.has("list_categories"):
             # "do you have washers?" of a shop without any: what it does sell, so the customer can go on
             facts["sold_instead"] = memory["listed_categories"] = await _categories(ctx)
+        if _not_found_by_words(found, state["entities"]) or found.get("no_such_material"):
+            # "can you cut it?" next is about what the shop doesn't carry (titanium plate, aluminium round bar)
             memory["not_carried"] = found["query"]
         if found.get("no_such_sku") and len(found["others"]) == 1:
             # "Did you mean HB-M8x40-88Z?": a "yes" asks the same of it (see detect_intent)
