@@ -33,6 +33,8 @@ from parley.agent.offline.templates import Templates, counted_unit, listed, mone
     ("text", "quantity"),
     [
         ("40 pieces please", 40),
+        ("ok, put 10 in an order", 10),
+        ("add 5 to my cart", 5),
         ("need 40 pcs", 40),
         ("AL-6061 x40", 40),
         ("12x of those", 12),

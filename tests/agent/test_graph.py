@@ -447,7 +447,9 @@ async def test_a_question_about_them_looks_among_the_variants_of_the_product_jus
     await agent.handle_message(shop.tenant_id, conversation, "is BOLT-M8-40 in stock?")
     turn = await agent.handle_message(shop.tenant_id, conversation, "are they stainless steel?")
     # The zinc plated bolt asked about is not said to be stainless; its stainless variant is named as another
-    assert turn.response.startswith('Our catalog doesn\'t say "stainless steel" of Hex bolt M8x40 zinc plated')
+    assert turn.response.startswith(
+        'Our catalog doesn\'t say "stainless steel" of Hex bolt M8x40 zinc plated'
+    )
     assert "(BOLT-M8-40-A2): Hex bolt M8x40 stainless steel A2" in turn.response
 
 

@@ -18,6 +18,7 @@ from parley.agent.offline.entities import (
     BACK_REFERENCE,
     DELIVERY_BY,
     asks_the_same,
+    compares_prices,
     picks_one,
     search_terms,
 )
@@ -174,6 +175,11 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
     if state["entities"].get("counts"):
         # "how much for 10 and 20?" names only counts: the product just discussed (if any), not the 10 mm one
         text = ""
+    try:
+        if two := await _cheaper_of_two(state, ctx, memory):
+            return two
+    except StepLimitReached:
+        return {"product": None, "others": [], "query": ""}
     if again := _among_last(state, memory):
         text, last = again, None
     try:
@@ -355,11 +361,39 @@ def _attribute_asked_of(state: AgentState, memory: dict[str, Any]) -> dict[str, 
     return memory.get("last_product")
 
 
-def _remember(memory: dict[str, Any], product: dict[str, Any]) -> None:
-    """The product is now the one discussed ("it"): not a product found not to be carried, nor a kind of sizes."""
+def _remember(memory: dict[str, Any], product: dict[str, Any], *, alone: bool = False) -> None:
+    """The product is now the one discussed ("it"): not a product found not to be carried, nor a kind of sizes.
+
+    ``alone``: the reply named no other product, so "which is cheaper?" may weigh it against the one before,
+    when that was named alone too (``discussed``).
+    """
+    before, sku = (memory.get("last_product") or {}).get("sku"), product.get("sku")
+    if not alone:
+        memory["discussed"] = []
+    elif sku != before:
+        memory["discussed"] = [before, sku] if before and before in (memory.get("discussed") or []) else [sku]
     memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
     memory.pop("not_carried", None)
     memory.pop("size_kind", None)
+
+
+async def _cheaper_of_two(
+    state: AgentState, ctx: AgentContext, memory: dict[str, Any]
+) -> dict[str, Any] | None:
+    """The two products named alone one after the other, the cheaper first (the dearer, if asked for).
+
+    "which is cheaper?" after "price of ER32-12?" and "and ER32-14?" searched the last one's words again
+    and answered with the ER32-14, the dearer.
+    """
+    pair = memory.get("discussed") or []
+    if not compares_prices(state["entities"]) or len(pair) != 2 or _names_a_product(state):
+        return None
+    found = [await resolve_product(ctx.tools, sku, {"skus": [sku]}, None) for sku in pair]
+    products = [item["product"] for item in found if item["product"]]
+    if len(products) != 2:
+        return None
+    products.sort(key=price_each, reverse=bool(state["entities"].get("dearest")))
+    return {"product": products[0], "others": products[1:], "query": " ".join(pair), "follow_up": True}
 
 
 @timed("retrieve")
@@ -478,7 +512,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             memory["size_kind"] = {key: found["others"][0].get(key) for key in _REMEMBERED}
         if found["product"]:
             product = found["product"]
-            _remember(memory, product)
+            _remember(memory, product, alone=not found.get("others"))
             if found.get("query"):
                 memory["last_query"] = found["query"]
             if found.get("others"):

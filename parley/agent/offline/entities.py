@@ -136,7 +136,7 @@ _CHEAPER_INSTEAD = re.compile(
 )
 """A cheaper product instead of the one named or just discussed: "anything cheaper than the EM-C10-4F?"."""
 _DEAREST = re.compile(
-    r"\b(?:most\s+expensive|more\s+expensive|priciest|pricier|dearest|highest[- ]priced|teuerste[nrms]?|"
+    r"\b(?:most\s+expensive|more\s+expensive|priciest|pricier|dearer|dearest|highest[- ]priced|teuerste[nrms]?|"
     r"teurer|más\s+car[oa]s?|mas\s+car[oa]s?)\b",
     re.IGNORECASE,
 )
@@ -343,6 +343,12 @@ _QUANTITY = (
     # A count on its own, as the answer to "how many?", or "make it 100"
     re.compile(r"^\W*(\d{1,6})\W*$"),
     re.compile(r"\bmake\s+it\s+(\d{1,6})\b", re.IGNORECASE),
+    # "put 10 in an order", "add 5 to my cart": a count of the product discussed, not its 10 mm size
+    re.compile(
+        r"\b(?:put|add|place|include)\s+(\d{1,6})\s+(?:in|into|on|to)\s+(?:an?\s+|the\s+|my\s+|our\s+)?"
+        r"(?:order|cart|basket)\b",
+        re.IGNORECASE,
+    ),
     # A count written straight before a SKU: "how much for 5 EM-C06-2F", "150 ER32-06 collets", "40 of
     # AL-6061-10-500x500".
     re.compile(rf"\b(\d{{1,6}})\s+(?:x\s+|of\s+|de\s+|von\s+)?(?!ORD-|INV-)(?={_SKU.pattern})"),
@@ -373,14 +379,15 @@ _STOP = frozenset([
     "that", "these", "those", "do", "you", "have", "got", "has", "had", "any", "what", "whats", "how", "much",
     "many", "would", "could", "can", "will", "i", "we", "me", "my", "our", "your", "please", "cost", "costs",
     "price", "prices", "quote", "stock", "available", "availability", "there", "with", "about", "need", "want",
-    "get", "buy", "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte",
+    "get", "buy", "order", "place", "like", "yes", "no", "nein", "make", "then", "instead", "möchte", "put", "add",
+    "cart", "basket",
     "bestellen", "quiero", "pedir", "davon", "ellos", "ellas", "hi", "hello", "hey", "does", "did", "also",
     "tell", "know", "let", "some", "thanks", "thank", "x", "mm", "haben", "sie", "ihr", "was", "kostet",
     "kosten", "habt", "hast", "hat", "wie", "viel", "viele", "und", "oder", "der", "die", "das", "ein", "eine", "einen", "ich", "wir",
     "bitte", "tienen", "tiene", "usted", "cuánto", "cuanto", "cuántos", "cuantos", "cuántas", "cuantas", "cuánta", "cuanta", "cuesta", "cuestan", "valen",
     "precio", "el", "la", "los", "las", "un", "una", "y", "o", "de", "por", "favor", "them", "one", "ones",
     "auf", "lager", "vorrätig", "they", "their", "cheapest", "least", "expensive", "lowest", "priced",
-    "most", "priciest", "pricier", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
+    "most", "priciest", "pricier", "dearer", "dearest", "highest", "teuerste", "teuersten", "teuerster", "teurer", "caro",
     "biggest", "bigger", "largest", "larger", "smallest", "smaller", "größere", "größeren", "größte", "größten",
     "kleinere", "kleineren", "kleinste", "kleinsten", "grande", "grandes", "pequeño", "pequeña",
     "cara", "caros", "caras", "weight", "weights", "weigh", "weighs", "heavy", "gewicht", "wiegt", "wiegen",
