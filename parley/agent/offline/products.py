@@ -76,6 +76,12 @@ _GLOSSARY = {
     "redonda": "round", "redondas": "round", "redondo": "round", "redondos": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
     "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
     "unterlegscheibe": "washer", "unterlegscheiben": "washer", "arandela": "washer", "arandelas": "washer",
+    # Features asked of a product ("Hat der Dichtungen?", "¿Son galvanizados?")
+    "rostfrei": "stainless", "nichtrostend": "stainless", "dichtung": "seal", "dichtungen": "seal",
+    "abgedichtet": "sealed", "verzinkt": "zinc plated", "verzinkte": "zinc plated", "beschichtet": "coated",
+    "sellado": "sealed", "sellados": "sealed", "sello": "seal", "sellos": "seal", "galvanizado": "zinc plated",
+    "galvanizados": "zinc plated", "zincado": "zinc plated", "zincados": "zinc plated", "recubierto": "coated",
+    "titan": "titanium", "titanio": "titanium",
 }  # fmt: skip
 _GLOSSARY_PHRASES = re.compile(r"\btornillos?\s+de\s+banco\b", re.IGNORECASE)
 """Names of more than one word, read as the glossary's one-word name: a "tornillo de banco" is a vice (a
