@@ -81,7 +81,6 @@ _GLOSSARY = {
     "abgedichtet": "sealed", "verzinkt": "zinc plated", "verzinkte": "zinc plated", "beschichtet": "coated",
     "sellado": "sealed", "sellados": "sealed", "sello": "seal", "sellos": "seal", "galvanizado": "zinc plated",
     "galvanizados": "zinc plated", "zincado": "zinc plated", "zincados": "zinc plated", "recubierto": "coated",
-    "titan": "titanium", "titanio": "titanium",
 }  # fmt: skip
 _GLOSSARY_PHRASES = re.compile(r"\btornillos?\s+de\s+banco\b", re.IGNORECASE)
 """Names of more than one word, read as the glossary's one-word name: a "tornillo de banco" is a vice (a
