@@ -175,14 +175,11 @@ async def _resolve(state: AgentState, ctx: AgentContext, memory: dict[str, Any])
     if state["entities"].get("counts"):
         # "how much for 10 and 20?" names only counts: the product just discussed (if any), not the 10 mm one
         text = ""
-    try:
-        if two := await _cheaper_of_two(state, ctx, memory):
-            return two
-    except StepLimitReached:
-        return {"product": None, "others": [], "query": ""}
     if again := _among_last(state, memory):
         text, last = again, None
     try:
+        if two := await _cheaper_of_two(state, ctx, memory):
+            return two
         if sku := _listed(state, memory):
             found = await resolve_product(ctx.tools, sku, {**state["entities"], "skus": [sku]}, None)
             return {**found, "follow_up": True}
