@@ -124,8 +124,12 @@ def _names_one_listed(text: str, memory: dict[str, Any]) -> bool:
 
 
 def _cheaper_follow_up(text: str, entities: dict[str, Any], memory: dict[str, Any]) -> bool:
-    """A question which of the products just listed is cheaper asks their prices, not for a discount."""
-    return compares_prices(entities) and bool(memory.get("last_query")) and not re.search(PERCENT, text)
+    """A question which of the products just listed, or of a kind, is cheaper asks prices, not for a discount.
+
+    "which one is cheaper?" after a list; "what is the most expensive vice?" (read as out of scope).
+    """
+    asks_of = bool(memory.get("last_query")) or names_a_kind(text)
+    return compares_prices(entities) and asks_of and not re.search(PERCENT, text)
 
 
 def _catalog_follow_up(entities: dict[str, Any], memory: dict[str, Any]) -> str | None:
@@ -279,12 +283,13 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             (entities.get("largest") or entities.get("smallest"))
-            and memory.get("last_query")
+            and (memory.get("last_query") or names_a_kind(text))
             and intent not in _CATALOG
             and intent not in ESCALATING_INTENTS
             and not re.search(PERCENT, text)
         ):
-            # "and the smaller one?" after two vices (read as out of scope): the smaller of them
+            # "and the smaller one?" after two vices, "show me your biggest vice" (read as out of scope): the
+            # smaller of them, the biggest of the kind
             last = memory.get("last_intent")
             intent, confidence = (
                 last if last in _CATALOG else "product_question",
