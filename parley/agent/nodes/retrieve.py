@@ -323,14 +323,24 @@ _LISTING = frozenset({"price_quote", "place_order", "stock_check"})
 """The intents whose message may list several products, each with its own count."""
 
 
-async def _lines(state: AgentState, ctx: AgentContext) -> list[QuoteLine]:
-    """The products a price question or an order lists, each with its own count (none past the budget)."""
+async def _lines(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> tuple[list[QuoteLine], str]:
+    """The products a price question or an order lists, each with its count, and the message listing them.
+
+    None past the step budget. "ok order them" after "price for 3 VC-125 and 2 VC-160?" orders those lines,
+    as that message listed them: read as the last product with the last count, it proposed 3 VC-160.
+    """
+    text = state["text"]
+    entities = state["entities"]
+    again = state["intent"] == "place_order" and entities.get("quantity") is None
+    again = again and not entities.get("confirmed_order")
+    if again and memory.get("last_lines") and not _names_a_product(state):
+        text = memory["last_lines"]
     if state["intent"] not in _LISTING or not ctx.tools.has("search_products"):
-        return []
+        return [], text
     try:
-        return await resolve_lines(ctx.tools, state["text"])
+        return await resolve_lines(ctx.tools, text), text
     except StepLimitReached:
-        return []
+        return [], text
 
 
 def _not_found_by_words(found: dict[str, Any], entities: dict[str, Any]) -> bool:
@@ -359,8 +369,9 @@ def _attribute_asked_of(state: AgentState, memory: dict[str, Any]) -> dict[str, 
 
 
 def _remember(memory: dict[str, Any], product: dict[str, Any], *, alone: bool = False) -> None:
-    """The product is now the one discussed ("it"): not a product found not to be carried, nor a kind of sizes.
+    """The product is now the one discussed ("it"), in place of what memory held about other ones.
 
+    No longer a product found not to be carried, a kind of sizes, or the lines of a message listing several.
     ``alone``: the reply named no other product, so "which is cheaper?" may weigh it against the one before,
     when that was named alone too (``discussed``).
     """
@@ -370,8 +381,8 @@ def _remember(memory: dict[str, Any], product: dict[str, Any], *, alone: bool = 
     elif sku != before:
         memory["discussed"] = [before, sku] if before and before in (memory.get("discussed") or []) else [sku]
     memory["last_product"] = {key: product.get(key) for key in _REMEMBERED}
-    memory.pop("not_carried", None)
-    memory.pop("size_kind", None)
+    for gone in ("not_carried", "size_kind", "last_lines"):
+        memory.pop(gone, None)
 
 
 async def _cheaper_of_two(
@@ -432,8 +443,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     elif intent in _FAQ_LOOKALIKES and not about_last_order and (answer := await _faq_instead(state, ctx)):
         facts["answer"] = answer
         intent = "faq"
-    elif lines := await _lines(state, ctx):
-        facts["lines"] = lines
+    elif (listing := await _lines(state, ctx, memory))[0]:
+        lines = facts["lines"] = listing[0]
         named = [line for line in lines if line["product"]]
         found = {"product": named[-1]["product"]} if named else None
     elif intent in PRODUCT_INTENTS or (
@@ -510,6 +521,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         if found["product"]:
             product = found["product"]
             _remember(memory, product, alone=not found.get("others"))
+            if sum(1 for line in facts.get("lines", []) if line["product"]) > 1:
+                memory["last_lines"] = listing[1]
             if found.get("query"):
                 memory["last_query"] = found["query"]
             if found.get("others"):
