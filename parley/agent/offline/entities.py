@@ -179,9 +179,10 @@ ORIGIN_WORDS = re.compile(
     re.IGNORECASE,
 )
 """The words of such a question ("made in Germany"), which no product's name has: left out of a catalog search."""
+_THIS_ONE = r"(?:it|they|this|that|these|those)"
 ATTRIBUTE_QUESTION = re.compile(
-    r"^\W*(?:(?:is|are|has|have)\s+(?:it|they|this|that|these|those)\b"
-    r"|(?:does|do)\s+(?:it|they|this|that|these|those)(?:\s+(?:have|come\s+with))?\b"
+    rf"^\W*(?:(?:is|are|has|have)\s+{_THIS_ONE}\b"
+    rf"|(?:does|do)\s+{_THIS_ONE}(?:\s+(?:have|come\s+with))?\b"
     r"|(?:ist|sind|hat|haben)\s+(?:der|die|das|er|es|diese[rsn]?)\b"
     r"|(?:es|son|está|están)\s)",
     re.IGNORECASE,

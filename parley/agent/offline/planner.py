@@ -302,8 +302,10 @@ async def _attribute_parts(
     """
     words = attribute_words(state["text"], state["entities"])
     asked = " ".join(words)
-    fresh = await tools.call("get_product", product_id=str(asked_of["id"]))
-    product = fresh.data if fresh.ok else found
+    product = found
+    if str(found.get("id")) != str(asked_of["id"]):  # the one found is the one asked about, already read
+        fresh = await tools.call("get_product", product_id=str(asked_of["id"]))
+        product = fresh.data if fresh.ok else found
     if described_as(product, words):
         return [part("attribute_stated", **_named_with_description(product))]
     if found.get("sku") != product.get("sku") and described_as(found, words):
