@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import threading
 import time
 import uuid
@@ -80,6 +81,10 @@ Sie geöffnet?" comes third at 0.43."""
 
 #: The entity types whose events change what the index holds.
 _KINDS = {"product": DocumentKind.PRODUCT, "article": DocumentKind.ARTICLE, "faq": DocumentKind.FAQ}
+
+
+def _mentions(text: str, words: frozenset[str]) -> bool:
+    return bool(words) and not words.isdisjoint(re.findall(r"\w+", text.lower()))
 
 
 class StoreBusy(RuntimeError):
@@ -193,7 +198,13 @@ class KnowledgeIndex:
         )
 
     async def answer(
-        self, tenant_id: uuid.UUID, question: str, *, query_vector: Any = None, language: str | None = None
+        self,
+        tenant_id: uuid.UUID,
+        question: str,
+        *,
+        query_vector: Any = None,
+        language: str | None = None,
+        mentioning: frozenset[str] = frozenset(),
     ) -> str | None:
         """The published FAQ answer or article passage that best answers a question, or None.
 
@@ -206,7 +217,9 @@ class KnowledgeIndex:
         only a text about that topic answers it, the closest of the first ``TOPIC_CANDIDATES`` however far in
         meaning, and the English ones are searched by the topic's words. Among those, a question what
         something costs or how long it takes gets the closest that states a sum or a time, if one does ("Was
-        kostet die Lieferung?" was nearest to "Wie lange dauert die Lieferung?").
+        kostet die Lieferung?" was nearest to "Wie lange dauert die Lieferung?"). Of those, one that has a word
+        of ``mentioning`` (lower case) comes first: "how long does shipping take? and to Switzerland?" asks of
+        Switzerland.
         """
         asked, named = _policy_topics(question, language), topics(question, "en")
         wanted = asks_for(question)
@@ -214,8 +227,8 @@ class KnowledgeIndex:
             filters = SearchFilters(
                 tenant_id=str(tenant_id), kinds=(DocumentKind.FAQ, DocumentKind.ARTICLE), languages=languages
             )
-            # A question about a topic takes the best text about it among the first few
-            limit = TOPIC_CANDIDATES if asked else 1
+            # A question about a topic, or asked of something named, takes the best text among the first few
+            limit = TOPIC_CANDIDATES if asked or mentioning else 1
             if asked and languages == ("en",):
                 results = await self.search(
                     english_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=limit
@@ -238,14 +251,18 @@ class KnowledgeIndex:
                         return None
                     about, answer = _faq_topics(faq, asked_only=far), faq.answer
                 else:
-                    about = topics(hit.text, languages[0] if languages else None)
+                    # A section says what it is about in its headings too ("Opening hours": "Monday to Friday")
+                    about = topics(
+                        " ".join((*hit.heading_path, hit.text)), languages[0] if languages else None
+                    )
                 if (asked and not asked & about) or (by_a_word and not named & about):
                     continue
-                if wanted is None or states(answer, wanted):
-                    return answer
                 fitting.append(answer)
-            if fitting:  # on the topic, but none says what it costs or how long it takes
-                return fitting[0]
+            if fitting:
+                # on the topic; what it costs or how long it takes if one says, what the customer named first
+                return max(
+                    fitting, key=lambda a: (_mentions(a, mentioning), wanted is None or states(a, wanted))
+                )
         return None
 
     async def faq_match(

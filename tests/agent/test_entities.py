@@ -14,6 +14,7 @@ from parley.agent.offline.entities import (
     NEEDS_A_KIND,
     STATES_A_NEED,
     THAT_ONE,
+    asks_the_same_of,
     extract_entities,
     search_terms,
     thanks_only,
@@ -350,6 +351,31 @@ def test_part_and_order_numbers_do_not_hide_the_language(text: str, language: st
     assert detect_language(text) == language
 
 
+def test_an_email_address_does_not_make_a_spanish_answer_english() -> None:
+    # The business's Spanish note on its hours was prefaced "we only have a note in English"
+    hours = (
+        "De lunes a viernes de 07:30 a 17:00 CET. Teléfono +49 711 555 0000, correo sales@demo.parley.dev."
+    )
+    assert detect_language(hours) == "es"
+    assert detect_language("Write to sales@demo.parley.dev or see https://demo.parley.dev/hours") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "same_of"),
+    [
+        ("and to Switzerland?", True),
+        ("and on saturday?", True),
+        ("¿y a Suiza?", True),
+        ("what about paypal?", True),
+        ("Und wie lange dauert sie?", False),  # its own question
+        ("and how much is it?", False),
+        ("do you ship to Switzerland?", False),
+    ],
+)
+def test_a_follow_up_names_only_what_the_last_question_is_asked_of(text: str, same_of: bool) -> None:
+    assert asks_the_same_of(text) is same_of
+
+
 def test_a_template_with_a_missing_value_is_not_used() -> None:
     templates = Templates()
     with pytest.raises(KeyError):
@@ -454,6 +480,10 @@ def test_the_second_one_points_into_the_last_list(text: str, ordinal: int | None
 def test_a_product_kind_in_german_or_spanish_is_recognised_for_the_intent() -> None:
     assert names_a_kind_in_translation("Haben Sie Bohrer?")
     assert names_a_kind_in_translation("¿Tienen tuercas M8?")
+    assert names_a_kind_in_translation("¿Tienen mordazas?")
+    # A German compound of a material and a kind no glossary lists
+    assert names_a_kind_in_translation("Habt ihr Titanplatten?")
+    assert names_a_kind_in_translation("Haben Sie Messingrundstangen?")
     assert not names_a_kind_in_translation("do you have drills?")
     assert not names_a_kind_in_translation("Ich habe eine Frage zu meiner Rechnung")
 

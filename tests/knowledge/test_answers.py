@@ -108,3 +108,23 @@ async def test_a_question_what_a_policy_costs_or_takes_gets_the_answer_that_says
     times = await knowledge.answer(shop, "Wie lange dauert der Versand?", language="de") or ""
     assert "Werktage" in times and "EUR" not in times
     assert "EUR" in (await knowledge.answer(shop, "¿Cuánto cuesta la entrega?", language="es") or "")
+
+
+async def test_a_follow_up_takes_the_answer_that_names_what_it_asks_of(
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
+) -> None:
+    knowledge, shop = demo_knowledge
+    question = "how long does shipping take? and to Switzerland?"
+    assert "Switzerland" not in (await knowledge.answer(shop, question) or "")
+    assert "Switzerland" in (
+        await knowledge.answer(shop, question, mentioning=frozenset({"switzerland"})) or ""
+    )
+
+
+async def test_a_section_is_about_what_its_heading_says(
+    demo_knowledge: tuple[KnowledgeIndex, uuid.UUID],
+) -> None:
+    knowledge, shop = demo_knowledge
+    # "Monday to Friday 07:30-17:00" names no topic; its heading "Opening hours" does
+    question = "what are your opening hours? and on saturday?"
+    assert "Monday to Friday" in (await knowledge.answer(shop, question) or "")

@@ -19,10 +19,12 @@ from parley.agent.offline.entities import (
     BACK_REFERENCE,
     BACK_REFERENCE_EN,
     CHANGES_IT,
+    COMPLAINS,
     PERCENT,
     STATES_A_NEED,
     THAT_ONE,
     asks_the_same,
+    asks_the_same_of,
     compares_prices,
     extract_entities,
     search_terms,
@@ -209,6 +211,17 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             intent, confidence = catalog, max(confidence, THRESHOLD_CONFIDENCE)
         elif (
+            memory.get("last_faq")
+            and asks_the_same_of(text)
+            and intent in ("faq", "out_of_scope", *_CATALOG_LOOKALIKES, *_CHATTY)
+            and not thanks_only(text)
+            and not entities.get("skus")
+            and not names_a_kind(text)
+        ):
+            # "and to Switzerland?" after the delivery times (read as out of scope): the same question of it
+            intent, confidence = "faq", max(confidence, THRESHOLD_CONFIDENCE)
+            entities["faq_follow_up"] = memory["last_faq"]
+        elif (
             (intent in _CATALOG or (intent == "place_order" and text.rstrip().endswith("?")))
             and asks_the_same(text)
             and memory.get("last_intent") in _CATALOG
@@ -257,14 +270,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # "where are they made?" is about the product just discussed
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
-            intent in ("faq", "out_of_scope")
-            and entities.get("asks_attribute")
-            and memory.get("last_product")
+            entities.get("asks_attribute")
+            and (
+                (intent in ("faq", "out_of_scope") and memory.get("last_product") and not names_a_kind(text))
+                or (intent == "complaint" and not COMPLAINS.search(text))
+            )
             and not topics(text, language)
-            and not names_a_kind(text)
             and search_terms(text)
         ):
-            # "Ist der rostfrei?" after a bearing (read as a policy question): a feature of the bearing
+            # "Ist der rostfrei?" after a bearing (read as a policy question), "¿Son galvanizados?" (read as a
+            # complaint): a feature of the product discussed
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             entities.get("cheaper_instead")
@@ -285,11 +300,11 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             (entities.get("largest") or entities.get("smallest"))
             and (memory.get("last_query") or names_a_kind(text))
             and intent not in _CATALOG
-            and intent not in ESCALATING_INTENTS
+            and (intent not in ESCALATING_INTENTS or (intent == "complaint" and not COMPLAINS.search(text)))
             and not re.search(PERCENT, text)
         ):
-            # "and the smaller one?" after two vices, "show me your biggest vice" (read as out of scope): the
-            # smaller of them, the biggest of the kind
+            # "and the smaller one?" after two vices, "show me your biggest vice" (read as out of scope), "zeig
+            # mir den größten Schraubstock" (read as a complaint): the smaller of them, the biggest of the kind
             last = memory.get("last_intent")
             intent, confidence = (
                 last if last in _CATALOG else "product_question",

@@ -93,11 +93,27 @@ async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
         return None
     if DELIVERY_BY.search(state["text"]):
         return await _delivery_times(state, ctx)
-    return await _unless_busy(
+    question, text, language = _question(state), state["text"], state.get("language")
+    if question == text:
+        return await _unless_busy(
+            ctx.knowledge.answer(ctx.actor.tenant_id, text, query_vector=ctx.vector, language=language)
+        )
+    # "and to Switzerland?" after the delivery times: asked with the question before it, an answer that names
+    # Switzerland first (the turn's vector is of the message alone); alone, "¿y a Suiza?" met the opening hours
+    together = await _unless_busy(
         ctx.knowledge.answer(
-            ctx.actor.tenant_id, state["text"], query_vector=ctx.vector, language=state.get("language")
+            ctx.actor.tenant_id, question, language=language, mentioning=frozenset(search_terms(text))
         )
     )
+    return together or await _unless_busy(
+        ctx.knowledge.answer(ctx.actor.tenant_id, text, query_vector=ctx.vector, language=language)
+    )
+
+
+def _question(state: AgentState) -> str:
+    """What the knowledge base is asked: "and to Switzerland?" after the delivery times asks it of those."""
+    before = state["entities"].get("faq_follow_up")
+    return f"{before} {state['text']}" if before else state["text"]
 
 
 async def _delivery_times(state: AgentState, ctx: AgentContext) -> str | None:
@@ -204,14 +220,21 @@ async def _without_code_count(state: AgentState, ctx: AgentContext, memory: dict
 
     "do u have 608 bearings" asks for the 608 bearing, not for 608 of them: read as a count, it was left out of
     the search and came back as an order of 608 of something else; "and 6204?" after it is the 6204 bearing,
-    and "is 608 available?" with no product discussed yet is the 608 bearing.
+    and "is 608 available?" with no product discussed yet, or "608 in stock?" after it, is the 608 bearing.
     The count stays unless a product with the number in its name or SKU is found for the message with the
     number kept in.
     """
     quantity = state["entities"].get("quantity")
     last = memory.get("last_product")
-    # With no product discussed yet, a count alone counts nothing: "is 608 available?" is the 608 bearing
-    names = _names_a_product(state) or not last or asks_the_same(state["text"])
+    # With no product discussed yet, a count alone counts nothing: "is 608 available?" is the 608 bearing;
+    # "608 in stock?" after the 608 bearings names one of them
+    discussed = [str((last or {}).get("name", "")), *(memory.get("last_listed") or [])]
+    names = (
+        _names_a_product(state)
+        or not last
+        or asks_the_same(state["text"])
+        or shares_a_word(str(quantity), discussed)
+    )
     if not _code_like(quantity) or not names or not ctx.tools.has("search_products"):
         return state
     entities = {key: value for key, value in state["entities"].items() if key != "quantity"}
@@ -527,6 +550,10 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
                 memory["last_query"] = found["query"]
             if found.get("others"):
                 memory["last_listed"] = [product.get("sku"), *(other.get("sku") for other in found["others"])]
+    if intent == "faq" and found is None and facts.get("answer"):
+        memory["last_faq"] = _question(state)
+    else:
+        memory.pop("last_faq", None)
     if state["entities"].get("quantity") is not None:
         memory["last_quantity"] = state["entities"]["quantity"]
         memory["last_counts_pieces"] = bool(state["entities"].get("counts_pieces"))

@@ -19,6 +19,7 @@ from parley.agent.intent.types import OUT_OF_SCOPE, IntentExample, IntentPredict
 from parley.agent.offline.entities import (
     ABOUT_OWN_ORDER,
     DELIVERY_BY,
+    GONE_WRONG,
     NEEDS_A_KIND,
     PERCENT,
     WEIGHT_QUESTION,
@@ -35,10 +36,6 @@ _ABOUT_A_DELIVERY = (
     r"(?:\b(?:my|our|the)\s+(?:order|delivery|parcel|package)|\bORD-\d{4}-\d{5}|\barrived|\bcame|"
     r"\b(?:meine|unsere|die)\s+(?:bestellung|lieferung)|\bdas\s+paket|\bangekommen|\bgeliefert|"
     r"\b(?:mi|el|nuestro)\s+(?:pedido|paquete|envío)|\bllegó|\bllego|\bllegaron)"
-)
-_GONE_WRONG = (
-    r"(?:broken|damaged|defective|faulty|kaputt|beschädigt|defekt|roto|rota|rotos|rotas|dañad[oa]s?|"
-    r"defectuos[oa]s?)"
 )
 
 
@@ -118,7 +115,7 @@ _RULES: tuple[_Rule, ...] = (
     # An order that came broken or wrong goes to a person even when it names the order number
     _Rule(
         re.compile(
-            rf"{_ABOUT_A_DELIVERY}.*\b{_GONE_WRONG}\b|\b{_GONE_WRONG}\b.*{_ABOUT_A_DELIVERY}|"
+            rf"{_ABOUT_A_DELIVERY}.*\b{GONE_WRONG}\b|\b{GONE_WRONG}\b.*{_ABOUT_A_DELIVERY}|"
             r"\b(?:problem|issue|problema)\s+(?:with|mit|con)\s+(?:my|our|the|meiner|unserer|der|mi|el)\s+"
             r"(?:order|delivery|bestellung|lieferung|pedido|entrega)\b",
             re.I | re.S,

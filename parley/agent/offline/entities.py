@@ -21,7 +21,9 @@ __all__ = [
     "BACK_REFERENCE",
     "BACK_REFERENCE_EN",
     "CHANGES_IT",
+    "COMPLAINS",
     "DELIVERY_BY",
+    "GONE_WRONG",
     "NEEDS_A_KIND",
     "ORIGIN_QUESTION",
     "ORIGIN_WORDS",
@@ -32,6 +34,7 @@ __all__ = [
     "THAT_ONE",
     "WEIGHT_QUESTION",
     "asks_the_same",
+    "asks_the_same_of",
     "compares_prices",
     "extract_entities",
     "picks_one",
@@ -48,13 +51,13 @@ PRODUCT_KINDS = frozenset({
     "mill", "nut", "oil", "pin", "pipe", "plate", "reamer", "rivet", "rod", "saw", "sheet", "spring", "stud",
     "tap", "tube", "valve", "vice", "washer", "wheel", "wire",
 })  # fmt: skip
+"""Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
+kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
 MATERIALS = frozenset({
     "aluminium", "brass", "bronze", "carbide", "copper", "hss", "iron", "nylon", "plastic", "rubber", "stainless",
     "steel", "titanium", "zinc",
 })  # fmt: skip
 """What a product is made of, in the catalog's (English) words: a customer who names one means it."""
-"""Nouns (singular, English) that say what kind of thing a product is. A customer who names one wants that
-kind: "stainless steel washers" are no stainless bolt, however well "stainless steel" matches."""
 _WE_NEED = r"(?:i|we)\s+(?:need|want|require)"
 NEEDS_A_KIND = re.compile(
     rf"\b(?:{_WE_NEED}|(?:i'?m|i\s+am|we'?re|we\s+are)\s+looking\s+for)\b[^.?!]*?"
@@ -69,6 +72,16 @@ STATES_A_NEED = re.compile(
     re.IGNORECASE,
 )
 """A customer who says what they need ("necesito 5 VC-125"): with a count and a part number, an order."""
+GONE_WRONG = (
+    r"(?:broken|damaged|defective|faulty|kaputt|beschädigt|defekt|roto|rota|rotos|rotas|dañad[oa]s?|"
+    r"defectuos[oa]s?)"
+)
+"""Words of a thing that has gone wrong, to be matched between word boundaries."""
+COMPLAINS = re.compile(
+    rf"\b{GONE_WRONG}\b|\b(?:wrong|falsch\w*|equivocad[oa]s?|missing|fehlt|fehlen|falta|faltan|refund)\b",
+    re.IGNORECASE,
+)
+"""A message that says something went wrong: a complaint, whatever else it asks."""
 ASKS_COST_OR_TIME = re.compile(rf"^\W*(?:{COST_QUESTION}|{DURATION_QUESTION})\b", re.IGNORECASE)
 """A question what something costs or how long it takes ("Was kostet die Lieferung in die Schweiz?"): asked
 of a policy (delivery, payment...), a question for the FAQ, not a complaint."""
@@ -409,7 +422,7 @@ _STOP = frozenset([
     "schicken", "senden", "mándenme", "envíen", "können", "könnten", "mir", "uns", "angebot", "quotation",
     "presupuesto", "cotización", "mandar", "enviar", "pueden", "puede", "me", "pedirlo", "pedirla",
     "pedirlos", "pedirlas", "comprarlo", "comprarla", "comprarlos", "comprarlas", "replacement", "broken", "size",
-    "größe", "tamaño", "medida",
+    "größe", "tamaño", "medida", "aus", "made", "hecho", "hechos", "hecha", "hechas",
     "worn", "ersatz", "kaputten", "kaputte", "kaputt", "repuesto", "roto", "rota", "per", "pro", "je", "each",
     "every", "cada", "einer", "einem", "come", "comes", "vienen", "viene", "package", "packages", "packet",
     "paket", "schachtel", "beutel", "paquete", "paquetes", "bolsa",
@@ -511,6 +524,18 @@ def picks_one(entities: dict[str, Any]) -> bool:
 def asks_the_same(text: str) -> bool:
     """A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?"."""
     return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
+
+
+_OWN_QUESTION = re.compile(
+    r"\b(?:how|what|when|where|which|who|why|wie|was|wann|wo|welche[rsnm]?|warum|cu[aá]nto|c[oó]mo|qu[eé]|"
+    r"cu[aá]ndo|d[oó]nde)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_the_same_of(text: str) -> bool:
+    """A follow-up that names only what it asks the last question of: "and to Switzerland?", not "and how long?"."""
+    return asks_the_same(text) and not _OWN_QUESTION.search(_AND_THEN.sub("", text))
 
 
 _BARE_NUMBER = re.compile(r"(?<![\w.,-])\d{1,6}(?![\w.,-]\d)")

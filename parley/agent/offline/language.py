@@ -8,7 +8,7 @@ __all__ = ["LANGUAGES", "detect_language"]
 
 LANGUAGES = ("en", "de", "es")
 _INVERTED = re.compile(r"[¿¡]")
-_CODE = re.compile(r"\S*\d\S*|\b[A-Z]{1,5}(?:-[A-Z\d]+)+\b")
+_CODE = re.compile(r"\S*\d\S*|\b[A-Z]{1,5}(?:-[A-Z\d]+)+\b|\S+@\S+|\bhttps?://\S+")
 #: Words that are also everyday English ("was", "stock") are left out: "Is it in stock?" is English.
 _MARKERS = {
     "de": set(
@@ -98,6 +98,14 @@ _MARKERS = {
             "schweiz",
             "österreich",
             "deutschland",
+            "montag",
+            "dienstag",
+            "mittwoch",
+            "donnerstag",
+            "freitag",
+            "samstag",
+            "sonntag",
+            "telefon",
         ]
     ),
     "es": set(
@@ -175,6 +183,15 @@ _MARKERS = {
             "suiza",
             "españa",
             "alemania",
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+            "teléfono",
+            "correo",
         ]
     ),
 }
@@ -182,7 +199,8 @@ _MARKERS = {
 
 def detect_language(text: str, previous: str | None = None) -> str:
     """``de`` or ``es`` when their words dominate, else the previous language, else English."""
-    # Part and order numbers ("BR-6305-ZZ", "ORD-2026-00001") are in no language and would dilute the rest.
+    # Part and order numbers ("BR-6305-ZZ", "ORD-2026-00001"), e-mail addresses and links are in no language
+    # and would dilute the rest.
     words = re.findall(r"[^\W\d_]+", _CODE.sub(" ", text).lower())
     scores = {lang: sum(word in markers for word in words) for lang, markers in _MARKERS.items()}
     scores["es"] += bool(_INVERTED.search(text))  # "¿Venden titanio?": no other language opens with ¿ or ¡

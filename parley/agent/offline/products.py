@@ -73,7 +73,8 @@ _GLOSSARY = {
     "pinza": "collet", "pinzas": "collet", "tornillo": "bolt", "tornillos": "bolt", "tuerca": "nut",
     "tuercas": "nut", "placa": "plate", "placas": "plate", "chapa": "sheet", "chapas": "sheet",
     "aluminio": "aluminium", "acero": "steel", "inoxidable": "stainless", "barra": "bar", "barras": "bar",
-    "redonda": "round", "redondas": "round", "redondo": "round", "redondos": "round", "mordaza": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
+    "redonda": "round", "redondas": "round", "redondo": "round", "redondos": "round", "mordaza": "vice",
+    "mordazas": "vice", "taladrina": "cutting fluid", "coolant": "cutting fluid",
     "kühlmittel": "cutting fluid", "refrigerante": "cutting fluid", "screw": "bolt", "screws": "bolt",
     "unterlegscheibe": "washer", "unterlegscheiben": "washer", "arandela": "washer", "arandelas": "washer",
     # Features asked of a product ("Hat der Dichtungen?", "¿Son galvanizados?")
@@ -81,6 +82,11 @@ _GLOSSARY = {
     "abgedichtet": "sealed", "verzinkt": "zinc plated", "verzinkte": "zinc plated", "beschichtet": "coated",
     "sellado": "sealed", "sellados": "sealed", "sello": "seal", "sellos": "seal", "galvanizado": "zinc plated",
     "galvanizados": "zinc plated", "zincado": "zinc plated", "zincados": "zinc plated", "recubierto": "coated",
+    # Materials ("Rundstangen aus Messing" asks for brass, not for any round bar)
+    "messing": "brass", "latón": "brass", "laton": "brass", "kupfer": "copper", "cobre": "copper",
+    "bronce": "bronze", "titan": "titanium", "titanio": "titanium", "eisen": "iron", "hierro": "iron",
+    "kunststoff": "plastic", "plástico": "plastic", "plastico": "plastic", "gummi": "rubber", "goma": "rubber",
+    "caucho": "rubber", "hartmetall": "carbide", "zink": "zinc",
 }  # fmt: skip
 _GLOSSARY_PHRASES = re.compile(r"\btornillos?\s+de\s+banco\b", re.IGNORECASE)
 """Names of more than one word, read as the glossary's one-word name: a "tornillo de banco" is a vice (a
@@ -102,7 +108,25 @@ def _singular(word: str) -> str:
 
 def _glossary_terms(text: str) -> list[str]:
     """The message's search terms, a name of several words in the glossary read as its one-word name."""
-    return search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+    terms = search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+    return [part for term in terms for part in _compound_parts(term)]
+
+
+_SHORTEST_PART = 4
+
+
+def _compound_parts(word: str) -> tuple[str, ...]:
+    """A German compound of two glossary words read as both ("Titanplatten": titan, platten), else the word.
+
+    German writes the material and the kind as one word, and a customer writes compounds no glossary lists.
+    """
+    if word in _GLOSSARY:
+        return (word,)
+    for cut in range(_SHORTEST_PART, len(word) - _SHORTEST_PART + 1):
+        head, tail = word[:cut], word[cut:]
+        if head in _GLOSSARY and tail in _GLOSSARY:
+            return head, tail
+    return (word,)
 
 
 def names_a_kind_in_translation(text: str) -> bool:
@@ -404,6 +428,14 @@ def _lacks_a_material_asked(
     return not materials <= _named(product) | _words(str(product.get("description") or ""))
 
 
+def _only_its_material_differs(product: dict[str, Any], asked: list[str], purpose: frozenset[str]) -> bool:
+    """Whether the product is of the kind the customer named and lacks some of the words asked, all materials."""
+    named = _named(product) | _words(str(product.get("description") or ""))
+    kinds = {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
+    missing = [t for t in asked if t not in named and t not in purpose]
+    return bool(kinds & named) and bool(missing) and all(t in MATERIALS for t in missing)
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What one look-up searches for and ranks by.
@@ -483,6 +515,9 @@ async def resolve_product(
             return Resolution(product=None, others=near, query=sku, no_such_sku=True)
     plan = _plan(text, entities, memory_product)
     terms, asked, searched, query = plan.terms, plan.asked, plan.searched, plan.query
+    if entities.get("asks_attribute") and memory_product is None and not names_a_kind(text):
+        # "are they zinc plated?" with nothing discussed: which product, not "Yes, we have" zinc plated bolts
+        return Resolution(product=None, others=[], query="")
     if not terms:
         return Resolution(product=memory_product, others=[], query="", remembered=bool(memory_product))
     pool: dict[str, dict[str, Any]] = {}
@@ -524,6 +559,12 @@ async def resolve_product(
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
     if best < min(2, len(terms)) or not _of_the_kind_asked(chosen, asked, plan.purpose):
+        if of_kind := [item for *_, item in ranked if _only_its_material_differs(item, asked, plan.purpose)]:
+            # "titanium plates" where the plates are aluminium, "stainless steel plates" where only round bars
+            # are stainless: the plates there are
+            return Resolution(
+                product=None, others=of_kind[:CLOSEST_LISTED], query=query, no_such_material=True
+            )
         return Resolution(product=None, others=[], query=query)
     if _lacks_a_material_asked(chosen, asked, plan.purpose):
         # "aluminium round bar" where the round bars are stainless: those, not "Yes, we have" one of them.
