@@ -11,6 +11,7 @@ from parley.agent.offline.entities import (
     ARRIVAL_QUESTION,
     ASKS_COST_OR_TIME,
     CHANGES_IT,
+    CUT_TO_SIZE,
     NEEDS_A_KIND,
     STATES_A_NEED,
     THAT_ONE,
@@ -357,6 +358,11 @@ def test_an_email_address_does_not_make_a_spanish_answer_english() -> None:
         "De lunes a viernes de 07:30 a 17:00 CET. Teléfono +49 711 555 0000, correo sales@demo.parley.dev."
     )
     assert detect_language(hours) == "es"
+    returns = (
+        "Artículos estándar sin usar dentro de los 30 días posteriores a la entrega; el material cortado a "
+        "medida no se puede devolver."
+    )
+    assert detect_language(returns) == "es"
     assert detect_language("Write to sales@demo.parley.dev or see https://demo.parley.dev/hours") == "en"
 
 
@@ -693,3 +699,18 @@ def test_a_cheaper_product_instead_is_told_from_the_cheapest_of_a_list(text: str
 )
 def test_a_question_when_an_order_comes_is_told_from_other_when_questions(text: str, asks: bool) -> None:
     assert bool(ARRIVAL_QUESTION.search(text)) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("I need 12 of them cut to 250x250", True),
+        ("Ich brauche 5 Aluplatten 10 mm, zugeschnitten auf 300x300", True),
+        ("Können Sie die Platten auf 300x300 zuschneiden?", True),
+        ("necesito 4 placas cortadas a 200x200", True),
+        ("do you have end mills to cut aluminium?", False),
+        ("Fräser zum Schneiden von Aluminium", False),
+    ],
+)
+def test_cutting_to_a_size_is_asked_for_not_merely_named(text: str, asks: bool) -> None:
+    assert bool(CUT_TO_SIZE.search(text)) is asks

@@ -67,6 +67,15 @@ _PRICE_LOOKALIKES = frozenset(
 )
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
+_ASKS_OF_THE_PRODUCT = (
+    "asks_attribute",
+    "asks_weight",
+    "asks_origin",
+    "package_question",
+    "compares",
+    "variants",
+)
+"""What a product question with a count may still ask of the product itself, besides its price."""
 #: What "do you have something cheaper?" is taken for when it asks for a cheaper product of the kind.
 _CHEAPER_LOOKALIKES = frozenset({*_CATALOG, *_CATALOG_LOOKALIKES, "place_order"})
 #: What a short answer to "We sell ... What are you looking for?" is taken for when it names a category.
@@ -242,6 +251,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             # HN-M8-A2" as a product question, "Quiero 3 cajas de ... y 200 piezas de ..." as a price question:
             # what "I need 5 VC-125" gets ("Ich brauche ein Angebot für ..." stays a quotation)
             intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent == "product_question"
+            and entities.get("quantity") is not None
+            and memory.get("last_product")
+            and not any(entities.get(key) for key in _ASKS_OF_THE_PRODUCT)
+            and not STATES_A_NEED.search(text)
+        ):
+            # "the 12 mm one, 10 pieces" after the sizes of a collet (read as a question about it): what 10 cost
+            intent = "price_quote"
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
             catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)

@@ -16,6 +16,7 @@ from parley.agent.offline.entities import (
     ASKS_WHAT_IS_SOLD,
     ATTRIBUTE_QUESTION,
     BACK_REFERENCE,
+    CUT_TO_SIZE,
     DELIVERY_BY,
     asks_the_same,
     compares_prices,
@@ -86,6 +87,13 @@ _DELIVERY_QUESTION = {
 }
 """Asked of the knowledge base for "can I have it by Friday?": the business's delivery times answer it, and
 its own words are far in meaning from the day asked about."""
+_CUTTING_QUESTION = {
+    "en": "Do you cut plate to size?",
+    "de": "Schneiden Sie Platten auf Maß zu?",
+    "es": "¿Cortan placas a medida?",
+}
+"""Asked for "12 of them cut to 250x250": the words of an order ("cortadas a 200x200") are far from those the
+business answered in, and a returns note that mentions cut material is no answer."""
 
 
 async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
@@ -93,6 +101,8 @@ async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
         return None
     if DELIVERY_BY.search(state["text"]):
         return await _delivery_times(state, ctx)
+    if CUT_TO_SIZE.search(state["text"]):
+        return await _in_its_own_words(state, ctx, _CUTTING_QUESTION)
     question, text, language = _question(state), state["text"], state.get("language")
     if question == text:
         return await _unless_busy(
@@ -118,10 +128,15 @@ def _question(state: AgentState) -> str:
 
 async def _delivery_times(state: AgentState, ctx: AgentContext) -> str | None:
     """The business's answer on delivery times, asked in its own words (the customer's share none of them)."""
+    return await _in_its_own_words(state, ctx, _DELIVERY_QUESTION)
+
+
+async def _in_its_own_words(state: AgentState, ctx: AgentContext, questions: dict[str, str]) -> str | None:
+    """The business's answer to a policy question, asked as a business would write it down."""
     if ctx.knowledge is None:
         return None
     language = state.get("language")
-    question = _DELIVERY_QUESTION.get(language or "en", _DELIVERY_QUESTION["en"])
+    question = questions.get(language or "en", questions["en"])
     return await _unless_busy(
         ctx.knowledge.answer(ctx.actor.tenant_id, question, query_vector=None, language=language)
     )
@@ -268,7 +283,8 @@ _POLICY_TOO = frozenset({*PRODUCT_INTENTS, "place_order"})
 
 def _asks_a_policy_too(state: AgentState) -> bool:
     text = state["text"]
-    return bool(topics(text, state.get("language")) & _SECOND_QUESTIONS) or bool(DELIVERY_BY.search(text))
+    asked = topics(text, state.get("language")) & _SECOND_QUESTIONS
+    return bool(asked) or bool(DELIVERY_BY.search(text)) or bool(CUT_TO_SIZE.search(text))
 
 
 _REMEMBERED = ("id", "sku", "name", "unit", "price", "currency", "category")

@@ -22,6 +22,7 @@ __all__ = [
     "BACK_REFERENCE_EN",
     "CHANGES_IT",
     "COMPLAINS",
+    "CUT_TO_SIZE",
     "DELIVERY_BY",
     "GONE_WRONG",
     "NEEDS_A_KIND",
@@ -82,6 +83,12 @@ COMPLAINS = re.compile(
     re.IGNORECASE,
 )
 """A message that says something went wrong: a complaint, whatever else it asks."""
+CUT_TO_SIZE = re.compile(
+    r"\bcut\s+(?:to|at|into|in)\b|\bzu(?:ge)?schnitten\b|\bzuschneiden\b|\bauf\s+\S+\s+(?:zu)?(?:schneiden|sägen)\b|"
+    r"\bcortad[oa]s?\s+a\b|\bcortar(?:l[oa]s?)?\s+a\b",
+    re.IGNORECASE,
+)
+"""Cutting asked for, to a size: "12 of them cut to 250x250" ("end mills to cut aluminium" asks nothing)."""
 ASKS_COST_OR_TIME = re.compile(rf"^\W*(?:{COST_QUESTION}|{DURATION_QUESTION})\b", re.IGNORECASE)
 """A question what something costs or how long it takes ("Was kostet die Lieferung in die Schweiz?"): asked
 of a policy (delivery, payment...), a question for the FAQ, not a complaint."""
