@@ -14,14 +14,18 @@ from typing import Any
 
 from parley.agent.offline.entities import PERCENT
 from parley.agent.offline.orders import find_own_order
-from parley.agent.offline.planner import Plan, find_quotation
+from parley.agent.offline.planner import Plan, count_of_sale, find_quotation, part
 from parley.agent.offline.products import resolve_product
 from parley.agent.offline.templates import money
 from parley.agent.toolbox import ToolBox
 
 __all__ = ["asked_percent", "negotiate"]
 
-_ASKING = re.compile(r"\b(give|gimme|get|grant|off|discount|rabatt|descuento)\b", re.I)
+_ASKING = re.compile(
+    r"\b(give|gimme|get|grant|off|discount|rabatt|descuento|geht|möglich|machen|drin|wäre|posible|hacer|sería)\b",
+    re.I,
+)
+"""Words of asking for the discount, not of the product: "Geht 5% Rabatt?" names no product called "geht"."""
 _PERCENT = re.compile(PERCENT, re.I)
 
 
@@ -57,11 +61,14 @@ async def _order_discount(
     if not discounted.ok:  # an order that is no longer pending, for example
         return _to_person("the discount could not be applied to the order")
     result = discounted.data
-    reply = (
-        f"I've applied a {percent}% discount to order {result['number']}: it now comes to "
-        f"{money(result['total_net'])} {result['currency']} net."
+    applied = part(
+        "discount_applied_order",
+        percent=_written(percent, _language(state)),
+        number=result["number"],
+        total_net=money(result["total_net"], _language(state)),
+        currency=result["currency"],
     )
-    return Plan(parts=[], reply=reply, facts={**facts, "order": result}, order=result["number"])
+    return Plan(parts=[applied], facts={**facts, "order": result}, order=result["number"])
 
 
 async def _the_quotation_just_made(
@@ -95,7 +102,9 @@ async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     product = found["product"]
     if product is None:
         return _to_person("discount_request without a product")
-    quantity = state.get("entities", {}).get("quantity") or memory.get("last_quantity") or 1
+    # In units of sale: "5% off?" after "how much are 500 M8 nuts?" is on 5 boxes of 100, not 500 boxes
+    counted, _note = count_of_sale(state, product, _language(state), remembered=True)
+    quantity = counted or 1
     quotation = await _the_quotation_just_made(state, tools, found)
     if quotation is None:
         quoted = await tools.call(
@@ -120,8 +129,22 @@ async def negotiate(state: dict[str, Any], tools: ToolBox, *, customer_id: Any) 
     if not discounted.ok:
         return _to_person("the discount could not be applied")
     result = discounted.data
-    reply = (
-        f"I've applied a {percent}% discount: quotation {result['number']} for {quantity} x "
-        f"{product['name']} now comes to {money(result['total_net'])} {result['currency']} net."
+    applied = part(
+        "discount_applied_quotation",
+        percent=_written(percent, _language(state)),
+        number=result["number"],
+        quantity=quantity,
+        name=product["name"],
+        total_net=money(result["total_net"], _language(state)),
+        currency=result["currency"],
     )
-    return Plan(parts=[], reply=reply, facts={**facts, "quotation": result})
+    return Plan(parts=[applied], facts={**facts, "quotation": result})
+
+
+def _language(state: dict[str, Any]) -> str:
+    return state.get("language") or "en"
+
+
+def _written(percent: Decimal, language: str) -> str:
+    """The percent as the customer's language writes it ("12,5" in German), without trailing zeros."""
+    return money(percent, language).removesuffix(".00").removesuffix(",00")

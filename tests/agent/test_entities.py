@@ -170,6 +170,16 @@ def test_a_comparison_names_two_products_or_none(text: str, listed: list[str], c
     assert compared_skus(text, extract_entities(text), listed) == compared
 
 
+def test_a_comparison_that_names_nothing_compares_the_two_just_discussed() -> None:
+    text = "what is the difference?"
+    discussed = ["BR-6204-2RS", "BR-6204-ZZ"]
+    assert compared_skus(text, extract_entities(text), [], discussed) == discussed
+    assert compared_skus(text, extract_entities(text), [], discussed[:1]) == []
+    # A comparison that names one of its own does not fall back to them
+    named = "what's the difference between the 125 and the 200?"
+    assert compared_skus(named, extract_entities(named), ["VC-125", "VC-160"], discussed) == []
+
+
 def test_order_and_invoice_numbers_are_not_taken_for_skus() -> None:
     found = extract_entities("about ORD-2026-00042 and INV-2026-00007, also BOLT-M8-40")
     assert found["order_numbers"] == ["ORD-2026-00042"]
@@ -499,6 +509,9 @@ def test_stock_or_price_wording_names_the_question_and_small_words_are_no_search
     assert asks_price_or_stock("und was kostet der?") == "price_quote"
     assert asks_price_or_stock("danke schön") is None
     assert search_terms("y en stock?") == []
+    assert (
+        search_terms("noch lieferbar?") == search_terms("still available?") == search_terms("¿quedan?") == []
+    )
     # Packaging counts nothing the catalog can be searched by: the box is every fastener's
     assert sorted(search_terms("the zinc plated ones, 10 boxes please")) == ["10", "plated", "zinc"]
 

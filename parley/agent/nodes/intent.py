@@ -67,6 +67,8 @@ _PRICE_LOOKALIKES = frozenset(
 )
 #: What a question naming a product kind in German or Spanish is taken for when it is a catalog question.
 _CATALOG_LOOKALIKES = frozenset({"out_of_scope", "discount_request", "invoice_question"})
+_SHORT_QUESTION_WORDS = 3
+"""At most this many words make a question that can only be about the product just discussed ("¿quedan?")."""
 _ASKS_OF_THE_PRODUCT = (
     "asks_attribute",
     "asks_weight",
@@ -191,7 +193,9 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         intent, confidence = prediction.intent, prediction.confidence
         alternatives = [{"intent": a.intent, "confidence": a.confidence} for a in prediction.alternatives]
         listed = [str(sku) for sku in memory.get("last_listed") or []]
-        if entities.get("package_question") or compared_skus(text, entities, listed):
+        if entities.get("package_question") or compared_skus(
+            text, entities, listed, memory.get("discussed") or []
+        ):
             # "how many are in a box?" asks what the product's unit of sale holds (it read as out of scope);
             # "what's the difference between the 125 and the 160?" asks to describe both
             intent, confidence = "product_question", max(confidence, THRESHOLD_CONFIDENCE)
@@ -201,6 +205,16 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             ordering = memory.get("last_intent") == "place_order"
             intent = "place_order" if ordering else "price_quote"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)
+        elif (
+            intent == "out_of_scope"
+            and memory.get("last_product")
+            and len(text.split()) <= _SHORT_QUESTION_WORDS
+            and text.rstrip().endswith("?")
+            and not search_terms(text)
+            and (asked := asks_price_or_stock(text))
+        ):
+            # "¿quedan?" after a vice (read as out of scope): its stock
+            intent, confidence = asked, max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             proposal
             and asks_the_same(text)

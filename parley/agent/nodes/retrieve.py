@@ -332,7 +332,7 @@ async def _answered_for_another_kind(
 async def _compared(state: AgentState, ctx: AgentContext, memory: dict[str, Any]) -> list[dict[str, Any]]:
     """The products a comparison names, each looked up by its SKU (none past the budget or if one is missing)."""
     listed = [str(sku) for sku in memory.get("last_listed") or []]
-    skus = compared_skus(state["text"], state["entities"], listed)
+    skus = compared_skus(state["text"], state["entities"], listed, memory.get("discussed") or [])
     if not skus or not ctx.tools.has("search_products"):
         return []
     try:

@@ -12,7 +12,7 @@ import asyncio
 import difflib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from itertools import takewhile
@@ -166,11 +166,14 @@ _THE_LISTED = re.compile(
 """The products just listed, all of them: "what's the difference between the two?"."""
 
 
-def compared_skus(text: str, entities: dict[str, Any], listed: list[str]) -> list[str]:
+def compared_skus(
+    text: str, entities: dict[str, Any], listed: list[str], discussed: Sequence[str] = ()
+) -> list[str]:
     """The products a comparison names, by SKU or by a part of one just listed ("the 125 and the 160").
 
-    "the two" or "them" compares a short list just given. Fewer than two means the message compares nothing
-    it names.
+    "the two" or "them" compares a short list just given, and a comparison that names nothing compares the
+    two products ``discussed`` one after the other. Fewer than two means the message compares nothing it
+    names.
     """
     if not entities.get("compares"):
         return []
@@ -178,6 +181,9 @@ def compared_skus(text: str, entities: dict[str, Any], listed: list[str]) -> lis
     skus += [sku for sku in listed if sku not in skus and shares_a_word(text, [sku])]
     if not skus and 2 <= len(listed) <= COMPARED_AT_MOST and _THE_LISTED.search(text):
         skus = list(listed)
+    if not skus and len(discussed) == 2:
+        # "what is the difference?" after the 6204-2RS and then the 6204-ZZ
+        skus = list(discussed)
     return skus[:COMPARED_AT_MOST] if len(skus) >= 2 else []
 
 
