@@ -512,6 +512,7 @@ def test_stock_or_price_wording_names_the_question_and_small_words_are_no_search
     assert (
         search_terms("noch lieferbar?") == search_terms("still available?") == search_terms("¿quedan?") == []
     )
+    assert search_terms("ja bitte bestellen") == search_terms("yeah order them please") == []
     # Packaging counts nothing the catalog can be searched by: the box is every fastener's
     assert sorted(search_terms("the zinc plated ones, 10 boxes please")) == ["10", "plated", "zinc"]
 

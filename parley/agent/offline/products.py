@@ -434,12 +434,22 @@ def _lacks_a_material_asked(
     return not materials <= _named(product) | _words(str(product.get("description") or ""))
 
 
-def _only_its_material_differs(product: dict[str, Any], asked: list[str], purpose: frozenset[str]) -> bool:
-    """Whether the product is of the kind the customer named and lacks some of the words asked, all materials."""
+def _of_the_kind_but_not_as_asked(product: dict[str, Any], asked: list[str], purpose: frozenset[str]) -> bool:
+    """Whether the product is of the kind the customer named and lacks only a material or a code asked.
+
+    "titanium plates" of aluminium plates, "ER16 collets" of ER32 collets: the kind there is, not the
+    categories as if none of it were sold.
+    """
     named = _named(product) | _words(str(product.get("description") or ""))
     kinds = {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
     missing = [t for t in asked if t not in named and t not in purpose]
-    return bool(kinds & named) and bool(missing) and all(t in MATERIALS for t in missing)
+    return bool(kinds & named) and bool(missing) and all(t in MATERIALS or _is_code(t) for t in missing)
+
+
+def _as_written(term: str, text: str) -> str:
+    """A search term in the message's own letters where it is written there ("ER16" for "er16")."""
+    at = text.lower().find(term)
+    return text[at : at + len(term)] if at >= 0 and len(text) == len(text.lower()) else term
 
 
 @dataclass(frozen=True)
@@ -474,7 +484,8 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
         terms = [t for t in terms if t != str(count)]
     lowered = text.lower()
-    query = " ".join(sorted(terms, key=lowered.find))  # as the customer wrote them, for the reply
+    # As the customer wrote them, for the reply: "ER16 collet", not "er16 collet"
+    query = " ".join(_as_written(term, text) for term in sorted(terms, key=lowered.find))
     asked, searched = terms, terms[:2]
     # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
     among_its_kind = memory_product and (
@@ -565,9 +576,11 @@ async def resolve_product(
             return Resolution(product=memory_product, others=[], query=query, remembered=True)
         return Resolution(product=None, others=[], query=query)
     if best < min(2, len(terms)) or not _of_the_kind_asked(chosen, asked, plan.purpose):
-        if of_kind := [item for *_, item in ranked if _only_its_material_differs(item, asked, plan.purpose)]:
+        if of_kind := [
+            item for *_, item in ranked if _of_the_kind_but_not_as_asked(item, asked, plan.purpose)
+        ]:
             # "titanium plates" where the plates are aluminium, "stainless steel plates" where only round bars
-            # are stainless: the plates there are
+            # are stainless, "ER16 collets" where they are ER32: the plates or collets there are
             return Resolution(
                 product=None, others=of_kind[:CLOSEST_LISTED], query=query, no_such_material=True
             )
