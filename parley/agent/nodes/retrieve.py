@@ -567,7 +567,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
             if found.get("others"):
                 memory["last_listed"] = [product.get("sku"), *(other.get("sku") for other in found["others"])]
     if intent == "faq" and found is None and facts.get("answer"):
-        memory["last_faq"] = _question(state)
+        # The question first asked: "and to the UK?" after "and to Switzerland?" asks the delivery times too
+        memory["last_faq"] = state["entities"].get("faq_follow_up") or state["text"]
     else:
         memory.pop("last_faq", None)
     if state["entities"].get("quantity") is not None:
