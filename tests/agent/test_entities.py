@@ -16,6 +16,7 @@ from parley.agent.offline.entities import (
     STATES_A_NEED,
     THAT_ONE,
     asks_the_same_of,
+    counts_packages,
     extract_entities,
     search_terms,
     thanks_only,
@@ -728,3 +729,9 @@ def test_a_question_when_an_order_comes_is_told_from_other_when_questions(text: 
 )
 def test_cutting_to_a_size_is_asked_for_not_merely_named(text: str, asks: bool) -> None:
     assert bool(CUT_TO_SIZE.search(text)) is asks
+
+
+def test_a_count_of_boxes_is_told_from_a_bare_count() -> None:
+    assert counts_packages("3 boxes please") and counts_packages("ich brauche 3 Boxen")
+    assert counts_packages("2 cajas de tuercas")
+    assert not counts_packages("I need 250") and not counts_packages("250 nuts")

@@ -26,6 +26,7 @@ from parley.agent.offline.entities import (
     asks_the_same,
     asks_the_same_of,
     compares_prices,
+    counts_packages,
     extract_entities,
     search_terms,
     thanks_only,
@@ -172,9 +173,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
     categories = memory.pop("listed_categories", None)
     suggested = memory.pop("suggested_product", None)
     placed = memory.pop("order_placed", None)
+    package_told = memory.pop("package_told", False)
     text = state["text"]
     language = detect_language(text, memory.get("language"))
     entities = extract_entities(text)
+    if entities.get("package_question"):
+        memory["package_told"] = True
+    elif package_told and entities.get("quantity") is not None and not counts_packages(text):
+        # "I need 250" right after "how many are in a box?" counts the things, not 250 boxes of them
+        entities["counts_pieces"] = True
     understood = None
     if ctx.llm is not None:
         sent = asyncio.Event()

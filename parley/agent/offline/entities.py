@@ -37,6 +37,7 @@ __all__ = [
     "asks_the_same",
     "asks_the_same_of",
     "compares_prices",
+    "counts_packages",
     "extract_entities",
     "picks_one",
     "search_terms",
@@ -534,6 +535,14 @@ def picks_one(entities: dict[str, Any]) -> bool:
 def asks_the_same(text: str) -> bool:
     """A short follow-up that asks the same about something else: "and ER32-10?" after "ER32-08 for 12?"."""
     return bool(_AND_THEN.search(text)) and len(text.split()) <= _AND_THEN_WORDS
+
+
+_IN_PACKAGES = re.compile(rf"\d\s*(?:{'|'.join(_PACKAGING)})\b", re.IGNORECASE)
+
+
+def counts_packages(text: str) -> bool:
+    """Whether a count in the message is of boxes, cans or packs ("3 Boxen"), said outright."""
+    return bool(_IN_PACKAGES.search(text))
 
 
 _OWN_QUESTION = re.compile(
