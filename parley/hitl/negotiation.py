@@ -146,5 +146,5 @@ def _language(state: dict[str, Any]) -> str:
 
 
 def _written(percent: Decimal, language: str) -> str:
-    """The percent as the customer's language writes it ("12,5" in German), without trailing zeros."""
+    """The percent as the customer's language writes it: "5", "12,50" in German, "12.50" in English."""
     return money(percent, language).removesuffix(".00").removesuffix(",00")

@@ -257,6 +257,10 @@ class KnowledgeIndex:
                     )
                 if (asked and not asked & about) or (by_a_word and not named & about):
                     continue
+                if (not mentioning or _mentions(answer, mentioning)) and (
+                    wanted is None or states(answer, wanted)
+                ):
+                    return answer  # none can fit better: the FAQs after it need not be read
                 fitting.append(answer)
             if fitting:
                 # on the topic; what it costs or how long it takes if one says, what the customer named first

@@ -417,9 +417,18 @@ async def _near_skus(tools: ToolBox, sku: str) -> list[dict[str, Any]]:
     return [item for ratio, item in scored if ratio == best][:CLOSEST_LISTED]
 
 
+def _kinds_asked(asked: list[str], purpose: frozenset[str]) -> set[str]:
+    """The kinds of product the customer named, not those it is for ("drills for steel plate": drill)."""
+    return {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
+
+
+def _named_or_described(product: dict[str, Any]) -> set[str]:
+    return _named(product) | _words(str(product.get("description") or ""))
+
+
 def _of_the_kind_asked(product: dict[str, Any] | None, asked: list[str], purpose: frozenset[str]) -> bool:
     """Whether the product is of a kind the customer named, if they named one (not what it is for)."""
-    kinds = {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
+    kinds = _kinds_asked(asked, purpose)
     also = {_ALSO_CALLED[kind] for kind in kinds if kind in _ALSO_CALLED}
     return product is None or not kinds or bool((kinds | also) & _named(product))
 
@@ -431,7 +440,7 @@ def _lacks_a_material_asked(
     materials = {t for t in asked if t in MATERIALS and t not in purpose}
     if product is None or not materials:
         return False
-    return not materials <= _named(product) | _words(str(product.get("description") or ""))
+    return not materials <= _named_or_described(product)
 
 
 def _of_the_kind_but_not_as_asked(product: dict[str, Any], asked: list[str], purpose: frozenset[str]) -> bool:
@@ -440,10 +449,13 @@ def _of_the_kind_but_not_as_asked(product: dict[str, Any], asked: list[str], pur
     "titanium plates" of aluminium plates, "ER16 collets" of ER32 collets: the kind there is, not the
     categories as if none of it were sold.
     """
-    named = _named(product) | _words(str(product.get("description") or ""))
-    kinds = {t for t in asked if t in PRODUCT_KINDS and t not in purpose}
+    named = _named_or_described(product)
     missing = [t for t in asked if t not in named and t not in purpose]
-    return bool(kinds & named) and bool(missing) and all(t in MATERIALS or _is_code(t) for t in missing)
+    return (
+        bool(_kinds_asked(asked, purpose) & named)
+        and bool(missing)
+        and all(t in MATERIALS or _is_code(t) for t in missing)
+    )
 
 
 def _as_written(term: str, text: str) -> str:
