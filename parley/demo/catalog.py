@@ -476,6 +476,12 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "contact",
     ),
     DemoFaq(
+        "Do you sell to private customers?",
+        "Yes, we sell to businesses and private customers alike: you can order without a customer account.",
+        ("do you sell to individuals", "can I order as a private person", "do I need a company to buy"),
+        "billing",
+    ),
+    DemoFaq(
         "What is the difference between 2RS and ZZ bearings?",
         "2RS bearings are sealed with rubber on both sides: they keep out dust and water. ZZ bearings have metal "
         "shields on both sides: less friction, for higher speeds in clean places.",
@@ -524,6 +530,29 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "de",
     ),
     DemoFaq(
+        "Liefern Sie auch außerhalb der EU?",
+        "Ja, in die Schweiz, nach Großbritannien, Norwegen und in die übrige Welt auf Anfrage: Fracht, Lieferzeit "
+        "und Zollpapiere nennen wir mit dem Angebot.",
+        ("Liefern Sie in die Schweiz?", "Versenden Sie nach Großbritannien?"),
+        "delivery",
+        "de",
+    ),
+    DemoFaq(
+        "Wo finden wir Sie?",
+        "Industriestraße 12, 70565 Stuttgart. Bestellungen können Sie dort Montag bis Freitag 07:30-17:00 Uhr "
+        "abholen.",
+        ("Wie ist Ihre Adresse?", "Wo kann ich abholen?"),
+        "contact",
+        "de",
+    ),
+    DemoFaq(
+        "Verkaufen Sie auch an Privatkunden?",
+        "Ja, wir verkaufen an Firmen und Privatkunden gleichermaßen: Sie können auch ohne Kundenkonto bestellen.",
+        ("Kann ich als Privatperson bestellen?", "Brauche ich eine Firma, um zu bestellen?"),
+        "billing",
+        "de",
+    ),
+    DemoFaq(
         "¿Cuánto tarda el envío?",
         "Los pedidos antes de las 14:00 salen el mismo día: 1-2 días laborables en Alemania, 2-5 en la UE.",
         ("¿Cuántos días tarda la entrega?", "¿Envían al extranjero?", "plazo de entrega"),
@@ -557,6 +586,29 @@ DEMO_FAQS: tuple[DemoFaq, ...] = (
         "Todas las herramientas y sujeciones tienen 24 meses de garantía contra defectos de fabricación. El desgaste de los filos no es un defecto.",
         ("¿Cuánto dura la garantía?", "¿Las herramientas tienen garantía?"),
         "warranty",
+        "es",
+    ),
+    DemoFaq(
+        "¿Envían fuera de la UE?",
+        "Sí, a Suiza, el Reino Unido, Noruega y el resto del mundo bajo consulta: cotizamos el transporte, el plazo "
+        "y los papeles de aduana con su pedido.",
+        ("¿Envían a Suiza?", "¿Hacen envíos al Reino Unido?"),
+        "delivery",
+        "es",
+    ),
+    DemoFaq(
+        "¿Dónde se encuentran?",
+        "Industriestraße 12, 70565 Stuttgart, Alemania. Puede recoger sus pedidos allí de lunes a viernes de "
+        "07:30 a 17:00.",
+        ("¿Cuál es su dirección?", "¿Dónde puedo recoger mi pedido?"),
+        "contact",
+        "es",
+    ),
+    DemoFaq(
+        "¿Venden también a particulares?",
+        "Sí, vendemos a empresas y a particulares por igual: puede pedir también sin cuenta de cliente.",
+        ("¿Puedo comprar como particular?", "¿Hace falta ser empresa para comprar?"),
+        "billing",
         "es",
     ),
 )

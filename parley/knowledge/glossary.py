@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COST_QUESTION", "DURATION_QUESTION", "asks_for", "english_words", "states", "topics"]
+__all__ = ["COST_QUESTION", "DURATION_QUESTION", "asks_for", "states", "topic_words", "topics"]
 
 _TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "payment": {
@@ -89,9 +89,9 @@ def topics(text: str, language: str | None) -> frozenset[str]:
     return frozenset(t for w in words if (t := _BY_WORD.get((language or "en", w))))
 
 
-def english_words(names: frozenset[str]) -> str:
-    """The English words of the topics, for a keyword search among English texts."""
-    return " ".join(word for name in sorted(names) for word in _TOPICS[name]["en"])
+def topic_words(names: frozenset[str], language: str = "en") -> str:
+    """The words of the topics in ``language``, for a keyword search among the texts in that language."""
+    return " ".join(word for name in sorted(names) for word in _TOPICS[name][language])
 
 
 COST_QUESTION = (

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,10 @@ from parley.knowledge.documents import DocumentKind
 from parley.knowledge.embeddings import Embedder, get_embedder
 from parley.knowledge.filters import SearchFilters
 from parley.knowledge.fusion import Fusion
-from parley.knowledge.glossary import asks_for, english_words, states, topics
+from parley.knowledge.glossary import asks_for, states, topic_words, topics
 from parley.knowledge.indexer import Indexer, IndexReport
 from parley.knowledge.kb.models import Faq
-from parley.knowledge.query import SearchMode, SearchResults
+from parley.knowledge.query import SearchHit, SearchMode, SearchResults
 from parley.knowledge.search import KnowledgeSearch
 from parley.knowledge.sources import DocumentRef, load_document, load_tenant_documents
 from parley.knowledge.stores.base import VectorStore
@@ -74,10 +75,11 @@ FOREIGN_MATCH_MIN_SIMILARITY = 0.8
 "Wann kommt meine Bestellung?" met the German delivery FAQ at 0.72 and is an order question."""
 
 TOPIC_CANDIDATES = 5
-"""How many texts a question that names a policy topic looks through for one about it; an FAQ whose question
-names the topic answers it however far in meaning (the topic is the evidence): "Wie lange habt ihr heute
-offen?" is closest to the German warranty and delivery FAQs ("Wie lange ...?"), and the hours FAQ "Wann haben
-Sie geöffnet?" comes third at 0.43."""
+"""How many texts a question that names a policy topic looks through for one about it, by meaning and, in a
+German or Spanish customer's language, as many again by the topic's words; an FAQ whose question names the
+topic answers it however far in meaning (the topic is the evidence): "Wie lange habt ihr heute offen?" is
+closest to the German warranty and delivery FAQs ("Wie lange ...?"), and the hours FAQ "Wann haben Sie
+geöffnet?" came sixth at 0.43 once the demo shop answered more German questions."""
 
 #: The entity types whose events change what the index holds.
 _KINDS = {"product": DocumentKind.PRODUCT, "article": DocumentKind.ARTICLE, "faq": DocumentKind.FAQ}
@@ -229,17 +231,18 @@ class KnowledgeIndex:
             )
             # A question about a topic, or asked of something named, takes the best text among the first few
             limit = TOPIC_CANDIDATES if asked or mentioning else 1
-            if asked and languages == ("en",):
-                results = await self.search(
-                    english_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=limit
-                )
-            else:
-                results = await self.search(question, filters=filters, query_vector=query_vector, limit=limit)
+            hits, by_topic = await _candidates(self.search, question, asked, filters, query_vector, limit)
             fitting: list[str] = []
-            for hit in results.hits:
+            for hit in hits:
                 dense = hit.scores.get("dense", 1.0)
-                far = (floor is not None and dense < floor) or (
-                    floor is None and dense < ANSWER_MIN_SIMILARITY and hit.scores.get("keyword", 0.0) <= 0.0
+                far = (
+                    hit.document_id in by_topic
+                    or (floor is not None and dense < floor)
+                    or (
+                        floor is None
+                        and dense < ANSWER_MIN_SIMILARITY
+                        and hit.scores.get("keyword", 0.0) <= 0.0
+                    )
                 )
                 by_a_word = floor is None and not far and dense < ANSWER_MIN_SIMILARITY
                 if far and not (asked and hit.kind is DocumentKind.FAQ):
@@ -429,6 +432,38 @@ def _on_topic(asked: frozenset[str], faq: Faq, language: str | None) -> bool:
     if asked:
         return bool(asked & _faq_topics(faq))
     return language in (None, "en") or not _faq_topics(faq, asked_only=True)
+
+
+async def _candidates(
+    search: Callable[..., Awaitable[SearchResults]],
+    question: str,
+    asked: frozenset[str],
+    filters: SearchFilters,
+    query_vector: Any,
+    limit: int,
+) -> tuple[list[SearchHit], set[str]]:
+    """The texts an answer is chosen from, and those among them found by a topic's words alone.
+
+    Among English texts a topic question is searched by the topic's English words. In a German or Spanish
+    customer's language, the texts nearest in meaning come first, then those that name the topic: the
+    hours FAQ may sit below the first few ("Wie lange habt ihr heute offen?" is nearest to "Wie lange ist
+    die Garantie?" and the other "Wie lange ...?" FAQs). A text found by a word alone counts as far in
+    meaning, so only the topic of what an FAQ asks counts (see :func:`_faq_topics`). ``search`` is the index's
+    own, or the turn's tracker of the documents its searches return (``parley.agent.cache.SourceTracker``).
+    """
+    languages = filters.languages
+    if asked and languages == ("en",):
+        keyword = await search(topic_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=limit)
+        return keyword.hits, set()
+    results = await search(question, filters=filters, query_vector=query_vector, limit=limit)
+    if not (asked and languages):
+        return results.hits, set()
+    named = await search(
+        topic_words(asked, languages[0]), filters=filters, mode=SearchMode.KEYWORD, limit=limit
+    )
+    seen = {hit.document_id for hit in results.hits}
+    extra = [hit for hit in named.hits if hit.document_id not in seen]
+    return [*results.hits, *extra], {hit.document_id for hit in extra}
 
 
 def _faq_topics(faq: Faq, *, asked_only: bool = False) -> frozenset[str]:

@@ -10,6 +10,7 @@ from parley.agent.offline.entities import (
     AFFIRMATION,
     ARRIVAL_QUESTION,
     ASKS_COST_OR_TIME,
+    ASKS_WHAT_IS_SOLD,
     CHANGES_IT,
     CUT_TO_SIZE,
     NEEDS_A_KIND,
@@ -20,6 +21,7 @@ from parley.agent.offline.entities import (
     extract_entities,
     search_terms,
     thanks_only,
+    without_and_then,
 )
 from parley.agent.offline.language import detect_language
 from parley.agent.offline.planner import asks_for_the_file, asks_price_or_stock
@@ -303,6 +305,27 @@ def test_a_question_about_some_products_is_not_one_about_the_catalog(text: str) 
 
 
 @pytest.mark.parametrize(
+    ("text", "sold"),
+    [
+        ("do you sell titanium?", True),
+        ("Verkaufen Sie auch Messing?", True),
+        ("¿Venden latón?", True),
+        ("Do you sell to private persons?", False),
+        ("Verkaufen Sie auch an Privatpersonen?", False),
+        ("¿Venden también a particulares?", False),
+    ],
+)
+def test_selling_to_someone_is_no_question_whether_a_thing_is_sold(text: str, sold: bool) -> None:
+    assert bool(ASKS_WHAT_IS_SOLD.search(text)) is sold
+
+
+def test_a_follow_up_with_its_own_question_is_asked_without_its_and() -> None:
+    assert without_and_then("und wo sind Sie?") == "wo sind Sie?"
+    assert without_and_then("¿y dónde están?") == "dónde están?"
+    assert without_and_then("where are you?") == "where are you?"
+
+
+@pytest.mark.parametrize(
     ("text", "own_order"),
     [
         ("¿Dónde está mi pedido?", True),
@@ -361,6 +384,13 @@ def test_names_and_order_statuses_are_written_in_the_customers_language() -> Non
 )
 def test_part_and_order_numbers_do_not_hide_the_language(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+def test_a_german_answer_without_question_words_is_german() -> None:
+    # The demo shop's German answer on private customers was taken for English and said to be a note in English
+    answer = "Ja, wir verkaufen an Firmen und Privatkunden gleichermaßen: Sie können auch ohne Kundenkonto bestellen."
+    assert detect_language(answer) == "de"
+    assert detect_language("Ohne Kundenkonto zahlen Sie im Voraus per Überweisung.") == "de"
 
 
 def test_an_email_address_does_not_make_a_spanish_answer_english() -> None:

@@ -92,7 +92,7 @@ async def test_a_german_or_spanish_question_about_a_policy_topic_takes_only_an_a
         or await knowledge.answer(shop, sawing, language="de")
         or ""
     )
-    # The hours FAQ is third in meaning, after the German FAQs that also ask "Wie lange ...?"
+    # The hours FAQ is sixth in meaning, after the German FAQs that also ask "Wie lange ...?": it names the topic
     assert "07:30" in (await knowledge.answer(shop, "Wie lange habt ihr heute offen?", language="de") or "")
     # No text is about a minimum order: a person answers, not the delivery FAQ
     assert await knowledge.answer(shop, "Gibt es einen Mindestbestellwert?", language="de") is None

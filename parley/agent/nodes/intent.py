@@ -262,7 +262,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
             intent = memory["last_intent"]
         elif (
             intent in ("stock_check", "product_question", "price_quote")
-            and entities.get("skus")
+            and (entities.get("skus") or names_a_kind(text))
             and entities.get("quantity") is not None
             and STATES_A_NEED.search(text)
             and not asks_price_or_stock(text)
@@ -270,8 +270,10 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             # "Necesito 5 VC-125" read as a stock question (stock, no price), "Ich brauche 3 HN-M10-A2 und 2
             # HN-M8-A2" as a product question, "Quiero 3 cajas de ... y 200 piezas de ..." as a price question:
-            # what "I need 5 VC-125" gets ("Ich brauche ein Angebot für ..." stays a quotation)
-            intent, confidence = "place_order", max(confidence, THRESHOLD_CONFIDENCE)
+            # what "I need 5 VC-125" gets ("Ich brauche ein Angebot für ..." stays a quotation). Without a part
+            # number, "I need 4 round bars 20 mm" gets what 4 cost, as "Ich brauche 10 Alu-Platten 10 mm" does.
+            ordered = "place_order" if entities.get("skus") else "price_quote"
+            intent, confidence = ordered, max(confidence, THRESHOLD_CONFIDENCE)
         elif (
             intent == "product_question"
             and entities.get("quantity") is not None
@@ -281,6 +283,15 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         ):
             # "the 12 mm one, 10 pieces" after the sizes of a collet (read as a question about it): what 10 cost
             intent = "price_quote"
+        elif (
+            intent == "price_quote"
+            and entities.get("quantity") is None
+            and asks_price_or_stock(text) == "stock_check"
+            and not asks_for_quotation(text)
+        ):
+            # "¿Tienen placas de aluminio de 10 mm?" (read as a price question, and priced for one): whether
+            # there are any, as "do you have ...?" is answered
+            intent = "stock_check"
         elif intent in _CATALOG_LOOKALIKES and entities.get("skus") and not re.search(PERCENT, text):
             # "ER32-08 for 12?" read as a discount request: a part number with no percent is about the catalog
             catalog = "price_quote" if entities.get("quantity") else _catalog_follow_up(entities, memory)

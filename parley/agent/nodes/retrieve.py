@@ -22,6 +22,7 @@ from parley.agent.offline.entities import (
     compares_prices,
     picks_one,
     search_terms,
+    without_and_then,
 )
 from parley.agent.offline.planner import PRODUCT_INTENTS, asks_price_or_stock
 from parley.agent.offline.products import (
@@ -105,9 +106,13 @@ async def _knowledge_answer(state: AgentState, ctx: AgentContext) -> str | None:
         return await _in_its_own_words(state, ctx, _CUTTING_QUESTION)
     question, text, language = _question(state), state["text"], state.get("language")
     if question == text:
-        return await _unless_busy(
+        answer = await _unless_busy(
             ctx.knowledge.answer(ctx.actor.tenant_id, text, query_vector=ctx.vector, language=language)
         )
+        if answer is None and (alone := without_and_then(text)) != text.strip():
+            # "und wo sind Sie?" after the opening hours: its own question, asked without the "und"
+            answer = await _unless_busy(ctx.knowledge.answer(ctx.actor.tenant_id, alone, language=language))
+        return answer
     # "and to Switzerland?" after the delivery times: asked with the question before it, an answer that names
     # Switzerland first (the turn's vector is of the message alone); alone, "¿y a Suiza?" met the opening hours
     together = await _unless_busy(

@@ -42,6 +42,7 @@ __all__ = [
     "picks_one",
     "search_terms",
     "thanks_only",
+    "without_and_then",
 ]
 
 PERCENT = r"\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:%|percent\b|prozent\b|por\s+ciento\b)"
@@ -264,12 +265,13 @@ _SELLING = {
 """The verbs that ask whether the shop sells something; no search terms either."""
 ASKS_WHAT_IS_SOLD = re.compile(
     rf"\b(?:do\s+you\s+(?:also\s+)?(?:{'|'.join(_SELLING['en'])})|(?:{'|'.join(_SELLING['de'])})\s+sie|"
-    rf"{'|'.join(_SELLING['es'])})\b",
+    rf"{'|'.join(_SELLING['es'])})\b(?!\s+(?:(?:also|auch|también)\s+)?(?:to|an|a)\b)",
     re.IGNORECASE,
 )
 """A question whether the shop sells something ("do you sell titanium?"): the catalog answers it, found or not.
 
-"do you have ..." is not among them: "do you have a warranty?" asks for an article."""
+"do you have ..." is not among them: "do you have a warranty?" asks for an article; nor is selling to someone
+("do you sell to private persons?", "verkaufen Sie auch an Privatpersonen?"), a question for the business."""
 _GREETING_LEAD = (
     r"(?:(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|hallo|guten\s+(?:morgen|tag|abend)|moin|servus|"
     r"hola|buenos\s+d[ií]as|buenas(?:\s+tardes)?)(?:\s+(?:there|all|team|zusammen))?\s+)?"
@@ -552,9 +554,14 @@ _OWN_QUESTION = re.compile(
 )
 
 
+def without_and_then(text: str) -> str:
+    """The question of "und wo sind Sie?" without its "und", which moved its vector away from the address."""
+    return _AND_THEN.sub("", text).strip()
+
+
 def asks_the_same_of(text: str) -> bool:
     """A follow-up that names only what it asks the last question of: "and to Switzerland?", not "and how long?"."""
-    return asks_the_same(text) and not _OWN_QUESTION.search(_AND_THEN.sub("", text))
+    return asks_the_same(text) and not _OWN_QUESTION.search(without_and_then(text))
 
 
 _BARE_NUMBER = re.compile(r"(?<![\w.,-])\d{1,6}(?![\w.,-]\d)")

@@ -106,10 +106,14 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
-def _glossary_terms(text: str) -> list[str]:
+def _said_terms(text: str) -> list[str]:
     """The message's search terms, a name of several words in the glossary read as its one-word name."""
-    terms = search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
-    return [part for term in terms for part in _compound_parts(term)]
+    return search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+
+
+def _glossary_terms(text: str) -> list[str]:
+    """The message's search terms, German compounds of two glossary words read as both."""
+    return [part for term in _said_terms(text) for part in _compound_parts(term)]
 
 
 _SHORTEST_PART = 4
@@ -458,10 +462,32 @@ def _of_the_kind_but_not_as_asked(product: dict[str, Any], asked: list[str], pur
     )
 
 
+_CODE_PARTS = re.compile(r"([a-z]*)(\d+)")
+"""A code's letters and its number: "m14" -> m, 14."""
+
+
+def _nearest_code_first(items: list[dict[str, Any]], asked: list[str]) -> list[dict[str, Any]]:
+    """The products whose code is nearest a code asked first: for "M14 bolts", the M12 ones before the M5."""
+    codes = [(m[1], int(m[2])) for term in asked if _is_code(term) and (m := _CODE_PARTS.fullmatch(term))]
+
+    def gap(item: dict[str, Any]) -> float:
+        own = [(m[1], int(m[2])) for word in _named(item) if (m := _CODE_PARTS.fullmatch(word))]
+        return min(
+            (abs(n - number) for letters, number in codes for at, n in own if at == letters), default=math.inf
+        )
+
+    return sorted(items, key=gap) if codes else items
+
+
 def _as_written(term: str, text: str) -> str:
-    """A search term in the message's own letters where it is written there ("ER16" for "er16")."""
+    """A search term as the message writes it, to the end of its word ("ER16" for "er16", "bolts" for "bolt")."""
     at = text.lower().find(term)
-    return text[at : at + len(term)] if at >= 0 and len(text) == len(text.lower()) else term
+    if at < 0 or len(text) != len(text.lower()):
+        return term
+    end = at + len(term)
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return text[at:end]
 
 
 @dataclass(frozen=True)
@@ -488,6 +514,16 @@ def _english_terms(text: str) -> list[str]:
     return list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
 
 
+def _spoken(text: str) -> dict[str, str]:
+    """Each catalog word of the message's translated search terms, and the customer's word it came from."""
+    spoken: dict[str, str] = {}
+    for said in _said_terms(text):
+        for term in _compound_parts(said):
+            for word in _GLOSSARY.get(term, "").split():
+                spoken.setdefault(_term(word), said)
+    return spoken
+
+
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
     # "are your bearings made in Germany?" searches for bearings: the origin asked is in no product's name
     terms = _english_terms(ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
@@ -495,9 +531,10 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
         terms = [t for t in terms if t != str(count)]
-    lowered = text.lower()
-    # As the customer wrote them, for the reply: "ER16 collet", not "er16 collet"
-    query = " ".join(_as_written(term, text) for term in sorted(terms, key=lowered.find))
+    lowered, spoken = text.lower(), _spoken(text)
+    # As the customer wrote them, for the reply: "ER16 collet", not "er16 collet"; "Messing", not "brass"
+    said = dict.fromkeys(spoken.get(term, term) for term in terms)
+    query = " ".join(_as_written(word, text) for word in sorted(said, key=lowered.find))
     asked, searched = terms, terms[:2]
     # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
     among_its_kind = memory_product and (
@@ -593,8 +630,9 @@ async def resolve_product(
         ]:
             # "titanium plates" where the plates are aluminium, "stainless steel plates" where only round bars
             # are stainless, "ER16 collets" where they are ER32: the plates or collets there are
+            nearest = _nearest_code_first(of_kind, asked)
             return Resolution(
-                product=None, others=of_kind[:CLOSEST_LISTED], query=query, no_such_material=True
+                product=None, others=nearest[:CLOSEST_LISTED], query=query, no_such_material=True
             )
         return Resolution(product=None, others=[], query=query)
     if _lacks_a_material_asked(chosen, asked, plan.purpose):
