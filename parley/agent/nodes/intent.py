@@ -366,12 +366,17 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         elif intent in _PRICE_LOOKALIKES and _cheaper_follow_up(text, entities, memory):
             intent, confidence = "price_quote", max(confidence, THRESHOLD_CONFIDENCE)
         elif (
-            (intent in _CATALOG_LOOKALIKES or (intent == "faq" and not topics(text, language)))
+            (
+                intent in _CATALOG_LOOKALIKES
+                or (intent == "faq" and not topics(text, language))
+                or (intent == "complaint" and not COMPLAINS.search(text))
+            )
             and names_a_kind_in_translation(text)
             and not re.search(PERCENT, text)
         ):
             # "Haben Sie Bohrer?" read as a discount request, "¿tienen refrigerante?" as an FAQ question that
-            # names no policy topic
+            # names no policy topic, "Haben Sie Fräser mit 3 Schneiden?" as a complaint that says nothing went
+            # wrong
             catalog = [a for a in alternatives if a["intent"] in _CATALOG]
             intent = catalog[0]["intent"] if catalog else "product_question"
             confidence = max(confidence, THRESHOLD_CONFIDENCE)

@@ -106,9 +106,16 @@ def _singular(word: str) -> str:
     return word[:-1]
 
 
+_FLUTES = re.compile(
+    r"\b(\d+)\s*-?\s*(?:schneiden|schneider|schneidige[nrms]?|schneidig|filos|labios)\b", re.IGNORECASE
+)
+"""A count of cutting edges, the catalog's "flute": "4 Schneiden", "der 4-schneidige", "4 filos" (not the verb
+"schneiden", which asks for a cut)."""
+
+
 def _said_terms(text: str) -> list[str]:
     """The message's search terms, a name of several words in the glossary read as its one-word name."""
-    return search_terms(_GLOSSARY_PHRASES.sub("mordaza", text))
+    return search_terms(_FLUTES.sub(r"\1 flute", _GLOSSARY_PHRASES.sub("mordaza", text)))
 
 
 def _glossary_terms(text: str) -> list[str]:
