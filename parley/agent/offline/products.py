@@ -113,6 +113,14 @@ _FLUTES = re.compile(
 "schneiden", which asks for a cut)."""
 
 
+_FLUTE_COUNT = re.compile(r"\b(\d+)\s*flutes?\b", re.IGNORECASE)
+
+
+def _flute_counts(text: str) -> frozenset[str]:
+    """The counts of flutes a text names: "end mills with 3 flutes" -> {"3"}."""
+    return frozenset(_FLUTE_COUNT.findall(_FLUTES.sub(r"\1 flute", text)))
+
+
 def _said_terms(text: str) -> list[str]:
     """The message's search terms, a name of several words in the glossary read as its one-word name."""
     return search_terms(_FLUTES.sub(r"\1 flute", _GLOSSARY_PHRASES.sub("mordaza", text)))
@@ -502,7 +510,8 @@ class _Plan:
     """What one look-up searches for and ranks by.
 
     ``terms`` rank the candidates, ``asked`` are the customer's own among them, ``searched`` go to the
-    catalog search and ``query`` is what the reply says was looked for.
+    catalog search and ``query`` is what the reply says was looked for; ``purpose`` names what the product is
+    for and ``flutes`` the counts of flutes asked.
     """
 
     terms: list[str]
@@ -510,6 +519,7 @@ class _Plan:
     searched: list[str]
     query: str
     purpose: frozenset[str] = frozenset()
+    flutes: frozenset[str] = frozenset()
 
 
 _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IGNORECASE)
@@ -552,7 +562,9 @@ def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | 
         searched = [*searched, *_family(memory_product)]
     used_for = _PURPOSE.split(text, maxsplit=1)
     purpose = frozenset(_english_terms(used_for[1])) if len(used_for) > 1 else frozenset()
-    return _Plan(terms, asked, searched, query, purpose - set(_english_terms(used_for[0])))
+    return _Plan(
+        terms, asked, searched, query, purpose - set(_english_terms(used_for[0])), _flute_counts(text)
+    )
 
 
 def prefetch_product(
@@ -616,7 +628,8 @@ async def resolve_product(
         # "16 mm drills" of drills up to 12 mm: none, and the sizes closest to it (it listed the categories)
         size = next(term for term in asked if term.isdigit())
         return Resolution(product=None, others=sized[:CLOSEST_LISTED], query=size, no_such_size=True)
-    named = [_named(item) for item in candidates]
+    # "end mills with 3 flutes": the 3 names no 3 mm end mill of 2 flutes
+    named = [_named(item) - (plan.flutes - _flute_counts(str(item.get("name", "")))) for item in candidates]
     ranked = _ranked(candidates, named, terms, asked, plan.purpose)
     top, best, chosen = ranked[0] if ranked else ((0.0, 0.0), 0, None)
     # Words no candidate has ("Kugellager" against an English catalog) do not count against a part code
