@@ -251,6 +251,10 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
         ("Haben Sie Kugellager 6204?", False),  # asks the shop, not of a product
         ("do you have seals?", False),
         ("is there a discount?", False),
+        ("is the 5083 plate weldable?", True),  # of a product it names
+        ("are your vices hardened?", True),
+        ("is the VC-125 in stock?", False),  # its stock
+        ("are the M8 nuts available?", False),
     ],
 )
 def test_a_yes_or_no_question_about_the_product_discussed_is_told_apart(text: str, asks: bool) -> None:

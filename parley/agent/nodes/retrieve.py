@@ -401,15 +401,19 @@ _OWN_ANSWERS = ("skus", "variants", "asks_weight", "asks_origin", "package_quest
 """Questions about a product that have replies of their own, not a yes or no about one of its features."""
 
 
-def _attribute_asked_of(state: AgentState, memory: dict[str, Any]) -> dict[str, Any] | None:
-    """The product just discussed, when the message asks whether it has a feature: "does it have seals?"."""
+def _asks_an_attribute(state: AgentState, *, of_one_named: bool = False) -> bool:
+    """Whether the message asks if a product has a feature: "does it have seals?", "is the 5083 plate weldable?".
+
+    ``of_one_named``: of a product the message names, which may be by its SKU ("is the BR-6204-ZZ sealed?").
+    """
     entities, text = state["entities"], state["text"]
-    if not entities.get("asks_attribute") or any(entities.get(key) for key in _OWN_ANSWERS):
-        return None
+    own = [key for key in _OWN_ANSWERS if not (of_one_named and key == "skus")]
+    if not entities.get("asks_attribute") or any(entities.get(key) for key in own):
+        return False
     # "does it have seals?" is no stock question for its "have"; "is it in stock?" is one
-    if asks_price_or_stock(ATTRIBUTE_QUESTION.sub(" ", text)) or not attribute_words(text, entities):
-        return None
-    return memory.get("last_product")
+    return not asks_price_or_stock(ATTRIBUTE_QUESTION.sub(" ", text)) and bool(
+        attribute_words(text, entities)
+    )
 
 
 def _remember(memory: dict[str, Any], product: dict[str, Any], *, alone: bool = False) -> None:
@@ -458,7 +462,8 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     facts: dict[str, Any] = dict(state.get("facts") or {})
     memory = dict(state.get("memory") or {})
     state = await _without_code_count(state, ctx, memory)
-    asked_of = _attribute_asked_of(state, memory)
+    asks_an_attribute = _asks_an_attribute(state)
+    asked_of = memory.get("last_product") if asks_an_attribute else None
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
     compared = await _compared(state, ctx, memory)
@@ -534,8 +539,12 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
         # "... 200 ER32-10 collets and whether you can deliver them to France within a week": both answered,
         # and "I need 10 aluminium plates 10mm for friday" gets the delivery times with the order question
         facts["answer"] = await _knowledge_answer(state, ctx)
-    if found is not None and found["product"] and asked_of and intent == "product_question":
-        facts["attribute_of"] = asked_of
+    if found is not None and found["product"] and intent == "product_question":
+        if asked_of:
+            facts["attribute_of"] = asked_of
+        elif not found.get("remembered") and _asks_an_attribute(state, of_one_named=True):
+            # "is the 5083 plate weldable?" names the product: whether its text says so, not "Yes, we have"
+            facts["attribute_of"], facts["attribute_named"] = found["product"], True
     if found is not None:
         facts.update(
             product=found["product"],

@@ -15,6 +15,7 @@ from parley.agent.offline.products import (
     NEAREST_KINDS,
     attribute_words,
     described_as,
+    named_by,
     package_size,
     packages_for,
 )
@@ -301,6 +302,9 @@ async def _attribute_parts(
     that does, named as another product, or that the catalog does not say.
     """
     words = attribute_words(state["text"], state["entities"])
+    if (state.get("facts") or {}).get("attribute_named"):
+        # "is the 5083 plate weldable?" asks "weldable" of the plate it names
+        words = [word for word in words if not named_by(found, word)]
     asked = " ".join(words)
     product = found
     if str(found.get("id")) != str(asked_of["id"]):  # the one found is the one asked about, already read

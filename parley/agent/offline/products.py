@@ -40,6 +40,7 @@ __all__ = [
     "cheaper_alternatives",
     "described_as",
     "list_price",
+    "named_by",
     "names_a_kind",
     "packages_for",
     "prefetch_product",
@@ -678,6 +679,11 @@ def attribute_words(text: str, entities: dict[str, Any]) -> list[str]:
     """The words a yes-or-no question asks of a product, in the catalog's language ("seals", "stainless")."""
     lowered = text.lower()
     return sorted(_plan(text, entities, None).asked, key=lowered.find)
+
+
+def named_by(product: dict[str, Any], word: str) -> bool:
+    """Whether the word is one of the product's name, SKU or category words ("plate", "5083")."""
+    return word in _named(product)
 
 
 def described_as(product: dict[str, Any], words: list[str]) -> bool:
