@@ -252,7 +252,8 @@ def test_the_language_follows_the_customer_and_sticks_for_short_replies() -> Non
         ("do you have seals?", False),
         ("is there a discount?", False),
         ("is the 5083 plate weldable?", True),  # of a product it names
-        ("are your vices hardened?", True),
+        ("are the 6204 bearings sealed?", True),
+        ("are your bearings sealed?", False),  # which of the kind are
         ("is the VC-125 in stock?", False),  # its stock
         ("are the M8 nuts available?", False),
     ],

@@ -204,7 +204,7 @@ ORIGIN_WORDS = re.compile(
 _THIS_ONE = r"(?:it|they|this|that|these|those)"
 ATTRIBUTE_QUESTION = re.compile(
     rf"^\W*(?:(?:is|are|has|have)\s+{_THIS_ONE}\b"
-    r"|(?:is|are)\s+(?:the|your)\b(?![^?]*\b(?:in\s+stock|available|there)\b)"
+    r"|(?:is|are)\s+the\b(?![^?]*\b(?:in\s+stock|available|there)\b)"
     rf"|(?:does|do)\s+{_THIS_ONE}(?:\s+(?:have|come\s+with))?\b"
     r"|(?:ist|sind|hat|haben)\s+(?:der|die|das|er|es|diese[rsn]?)\b"
     r"|(?:es|son|está|están)\s)",
@@ -212,7 +212,7 @@ ATTRIBUTE_QUESTION = re.compile(
 )
 """A yes-or-no question about the product just discussed or named: "does it have seals?", "Ist der rostfrei?",
 "¿Es inoxidable?", "is the 5083 plate weldable?" ("Haben Sie ...?" asks the shop, "is the VC-125 in stock?" its
-stock)."""
+stock, and "are your bearings sealed?" gets the sealed ones)."""
 _COMPARE = re.compile(
     r"\b(?:difference|differences|compare|comparison|versus|vs|unterschied|unterschiede|vergleich\w*|"
     r"diferencia|diferencias|compar\w+)\b",
