@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -231,12 +231,12 @@ class KnowledgeIndex:
             )
             # A question about a topic, or asked of something named, takes the best text among the first few
             limit = TOPIC_CANDIDATES if asked or mentioning else 1
-            hits, by_topic = await _candidates(self.search, question, asked, filters, query_vector, limit)
+            candidates = _candidates(self.search, question, asked, filters, query_vector, limit)
             fitting: list[str] = []
-            for hit in hits:
+            async for hit, by_topic in candidates:
                 dense = hit.scores.get("dense", 1.0)
                 far = (
-                    hit.document_id in by_topic
+                    by_topic
                     or (floor is not None and dense < floor)
                     or (
                         floor is None
@@ -441,29 +441,34 @@ async def _candidates(
     filters: SearchFilters,
     query_vector: Any,
     limit: int,
-) -> tuple[list[SearchHit], set[str]]:
-    """The texts an answer is chosen from, and those among them found by a topic's words alone.
+) -> AsyncIterator[tuple[SearchHit, bool]]:
+    """The texts an answer is chosen from, each with whether it was found by a topic's words alone.
 
     Among English texts a topic question is searched by the topic's English words. In a German or Spanish
-    customer's language, the texts nearest in meaning come first, then those that name the topic: the
-    hours FAQ may sit below the first few ("Wie lange habt ihr heute offen?" is nearest to "Wie lange ist
-    die Garantie?" and the other "Wie lange ...?" FAQs). A text found by a word alone counts as far in
-    meaning, so only the topic of what an FAQ asks counts (see :func:`_faq_topics`). ``search`` is the index's
-    own, or the turn's tracker of the documents its searches return (``parley.agent.cache.SourceTracker``).
+    customer's language, the texts nearest in meaning come first, then, only if the caller reads on, those
+    that name the topic: the hours FAQ may sit below the first few ("Wie lange habt ihr heute offen?" is
+    nearest to "Wie lange ist die Garantie?" and the other "Wie lange ...?" FAQs). A text found by a word alone
+    counts as far in meaning, so only the topic of what an FAQ asks counts (see :func:`_faq_topics`).
+    ``search`` is the index's own, or the turn's tracker of the documents its searches return
+    (``parley.agent.cache.SourceTracker``).
     """
     languages = filters.languages
     if asked and languages == ("en",):
         keyword = await search(topic_words(asked), filters=filters, mode=SearchMode.KEYWORD, limit=limit)
-        return keyword.hits, set()
+        for hit in keyword.hits:
+            yield hit, False
+        return
     results = await search(question, filters=filters, query_vector=query_vector, limit=limit)
-    if not (asked and languages):
-        return results.hits, set()
-    named = await search(
-        topic_words(asked, languages[0]), filters=filters, mode=SearchMode.KEYWORD, limit=limit
-    )
-    seen = {hit.document_id for hit in results.hits}
-    extra = [hit for hit in named.hits if hit.document_id not in seen]
-    return [*results.hits, *extra], {hit.document_id for hit in extra}
+    for hit in results.hits:
+        yield hit, False
+    if asked and languages:
+        named = await search(
+            topic_words(asked, languages[0]), filters=filters, mode=SearchMode.KEYWORD, limit=limit
+        )
+        seen = {hit.document_id for hit in results.hits}
+        for hit in named.hits:
+            if hit.document_id not in seen:
+                yield hit, True
 
 
 def _faq_topics(faq: Faq, *, asked_only: bool = False) -> frozenset[str]:

@@ -314,12 +314,7 @@ async def detect_intent(state: AgentState, runtime: Runtime[AgentContext]) -> di
         elif (
             intent == "faq"
             and (entities.get("asks_weight") or entities.get("asks_origin"))
-            and (
-                entities.get("skus")
-                or memory.get("last_product")
-                or names_a_kind(text)
-                or names_a_kind_in_translation(text)
-            )
+            and (entities.get("skus") or memory.get("last_product") or names_a_kind(text))
         ):
             # "¿cuánto pesa el VC-125?" read as a question about shipping costs: the weight of a product, and
             # "where are they made?" is about the product just discussed; "¿Cuánto pesa la mordaza de 125?"

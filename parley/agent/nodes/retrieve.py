@@ -401,14 +401,14 @@ _OWN_ANSWERS = ("skus", "variants", "asks_weight", "asks_origin", "package_quest
 """Questions about a product that have replies of their own, not a yes or no about one of its features."""
 
 
-def _asks_an_attribute(state: AgentState, *, of_one_named: bool = False) -> bool:
+def _asks_an_attribute(state: AgentState) -> bool:
     """Whether the message asks if a product has a feature: "does it have seals?", "is the 5083 plate weldable?".
 
-    ``of_one_named``: of a product the message names, which may be by its SKU ("is the BR-6204-ZZ sealed?").
+    The product may be named by its SKU ("is the BR-6204-ZZ sealed?"); the one discussed is asked of only when
+    none is (see ``retrieve``).
     """
     entities, text = state["entities"], state["text"]
-    own = [key for key in _OWN_ANSWERS if not (of_one_named and key == "skus")]
-    if not entities.get("asks_attribute") or any(entities.get(key) for key in own):
+    if not entities.get("asks_attribute") or any(entities.get(key) for key in _OWN_ANSWERS if key != "skus"):
         return False
     # "does it have seals?" is no stock question for its "have"; "is it in stock?" is one
     return not asks_price_or_stock(ATTRIBUTE_QUESTION.sub(" ", text)) and bool(
@@ -463,7 +463,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     memory = dict(state.get("memory") or {})
     state = await _without_code_count(state, ctx, memory)
     asks_an_attribute = _asks_an_attribute(state)
-    asked_of = memory.get("last_product") if asks_an_attribute else None
+    asked_of = memory.get("last_product") if asks_an_attribute and not state["entities"].get("skus") else None
     found: dict[str, Any] | None = None
     about_last_order = intent == "order_status" and memory.get("last_order")
     compared = await _compared(state, ctx, memory)
@@ -542,7 +542,7 @@ async def retrieve(state: AgentState, runtime: Runtime[AgentContext]) -> dict[st
     if found is not None and found["product"] and intent == "product_question":
         if asked_of:
             facts["attribute_of"] = asked_of
-        elif not found.get("remembered") and _asks_an_attribute(state, of_one_named=True):
+        elif not found.get("remembered") and asks_an_attribute:
             # "is the 5083 plate weldable?" names the product: whether its text says so, not "Yes, we have"
             facts["attribute_of"], facts["attribute_named"] = found["product"], True
     if found is not None:

@@ -527,31 +527,38 @@ _PURPOSE = re.compile(r"\b(?:to\s+cut|for\s+cutting|for|für|zum|para)\b", re.IG
 """What the product is for: "end mills to cut aluminium" are end mills, not aluminium plate."""
 
 
-def _english_terms(text: str) -> list[str]:
-    """The message's search terms in the catalog's words ("brocas para acero" -> drill, for, steel)."""
-    return list(dict.fromkeys(_term(w) for t in _glossary_terms(text) for w in _GLOSSARY.get(t, t).split()))
+def _catalog_words(text: str) -> dict[str, str | None]:
+    """The message's search terms in the catalog's words, each with the customer's word it came from.
 
-
-def _spoken(text: str) -> dict[str, str]:
-    """Each catalog word of the message's translated search terms, and the customer's word it came from."""
-    spoken: dict[str, str] = {}
+    None where the customer wrote the catalog's word; "Messingrundstangen" gives brass, round and bar, each from
+    "messingrundstangen", so a reply can name what the customer asked for.
+    """
+    words: dict[str, str | None] = {}
     for said in _said_terms(text):
         for term in _compound_parts(said):
-            for word in _GLOSSARY.get(term, "").split():
-                spoken.setdefault(_term(word), said)
-    return spoken
+            translated = _GLOSSARY.get(term)
+            for word in (translated or term).split():
+                if words.get(_term(word)) is None:
+                    words[_term(word)] = said if translated else None
+    return words
+
+
+def _english_terms(text: str) -> list[str]:
+    """The message's search terms in the catalog's words ("brocas para acero" -> drill, for, steel)."""
+    return list(_catalog_words(text))
 
 
 def _plan(text: str, entities: dict[str, Any], memory_product: dict[str, Any] | None) -> _Plan:
     # "are your bearings made in Germany?" searches for bearings: the origin asked is in no product's name
-    terms = _english_terms(ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
+    catalog_words = _catalog_words(ORIGIN_WORDS.sub(" ", text) if entities.get("asks_origin") else text)
+    terms = list(catalog_words)
     count = entities.get("quantity")
     # The count is no search word, unless the number is also written as a size: "10 Alu-Platten 10 mm".
     if count is not None and len(re.findall(rf"(?<!\d){count}(?!\d)", text)) < 2:
         terms = [t for t in terms if t != str(count)]
-    lowered, spoken = text.lower(), _spoken(text)
+    lowered = text.lower()
     # As the customer wrote them, for the reply: "ER16 collet", not "er16 collet"; "Messing", not "brass"
-    said = dict.fromkeys(spoken.get(term, term) for term in terms)
+    said = dict.fromkeys(catalog_words[term] or term for term in terms)
     query = " ".join(_as_written(word, text) for word in sorted(said, key=lowered.find))
     asked, searched = terms, terms[:2]
     # "are they zinc plated?", "what sizes?", "the zinc plated ones, 10 boxes": among the product's own kind
