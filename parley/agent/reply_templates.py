@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from string import Formatter
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -67,7 +68,24 @@ class TemplateOut(BaseModel):
     placeholders: list[str] = Field(default_factory=list)
 
 
+def _check_syntax(text: str) -> None:
+    """Only plain ``{name}`` fields.
+
+    The engine fills a template with ``format_map`` in the middle of a customer's turn, where a stray brace or a
+    bare ``{}`` would fail and a format spec such as ``{names:>99999}`` would bloat the reply.
+    """
+    try:
+        fields = [(name, spec, conversion) for _lit, name, spec, conversion in Formatter().parse(text)]
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"the text is not a valid template ({exc}); write {{{{ or }}}} for a brace itself", field="text"
+        ) from exc
+    if any(name == "" or spec or conversion for name, spec, conversion in fields if name is not None):
+        raise ValidationFailed("placeholders are plain names in braces, such as {names}", field="text")
+
+
 def _check_placeholders(key: str, text: str) -> None:
+    _check_syntax(text)
     defaults = default_templates().get(key)
     if defaults is None:
         raise ValidationFailed(

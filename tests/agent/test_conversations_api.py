@@ -244,3 +244,35 @@ async def test_a_template_may_not_use_a_placeholder_no_tool_fills(
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "text"
+
+
+async def test_a_template_that_would_break_or_bloat_a_reply_is_refused_when_written_and_changed(
+    agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
+) -> None:
+    headers = await _admin(agent_client, tenants)
+    created = await agent_client.post(
+        "/api/v1/assistant/templates",
+        json={"key": "greeting", "language": "en", "text": "Welcome!"},
+        headers=headers,
+    )
+    template_id = created.json()["data"]["id"]
+    for text in ("Welcome} to the shop", "Welcome {", "Welcome {}", "{greeting:>99999}", "{greeting!r}"):
+        posted = await agent_client.post(
+            "/api/v1/assistant/templates",
+            json={"key": "goodbye", "language": "en", "text": text},
+            headers=headers,
+        )
+        patched = await agent_client.patch(
+            f"/api/v1/assistant/templates/{template_id}", json={"text": text}, headers=headers
+        )
+        assert (posted.status_code, patched.status_code) == (422, 422), text
+        assert posted.json()["error"]["field"] == patched.json()["error"]["field"] == "text"
+    kept = await agent_client.patch(
+        f"/api/v1/assistant/templates/{template_id}", json={"text": "Welcome {{friend}}!"}, headers=headers
+    )
+    assert kept.json()["data"]["text"] == "Welcome {{friend}}!"
+    conversation = await _open(agent_client, headers)
+    turn = await agent_client.post(
+        f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=headers
+    )
+    assert turn.json()["data"]["response"] == "Welcome {friend}!"

@@ -167,3 +167,89 @@ async def test_an_unexpected_error_is_a_500_envelope_without_a_stack_trace(
     assert error["code"] == "SYS_INTERNAL_ERROR"
     assert "secret detail" not in response.text
     assert error["request_id"] == "boom-1"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "required", "changed_too"),
+    [
+        ("/api/v1/customers", {"name": "Acme Machining", "tier": "gold"}, "name", "notes"),
+        (
+            "/api/v1/pricing/rules",
+            {"name": "Bulk", "kind": "quantity_break", "percent": 5, "min_quantity": 10},
+            "stackable",
+            "category",
+        ),
+        (
+            "/api/v1/knowledge-base/articles",
+            {"title": "Shipping", "content": "We ship in 2 days."},
+            "status",
+            "category",
+        ),
+        (
+            "/api/v1/knowledge-base/faqs",
+            {"question": "Do you ship?", "answer": "Yes, in 2 days."},
+            "question",
+            "category",
+        ),
+    ],
+    ids=["customer", "pricing-rule", "article", "faq"],
+)
+async def test_a_patch_that_nulls_a_required_field_is_refused_and_changes_nothing(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    path: str,
+    body: dict[str, object],
+    required: str,
+    changed_too: str,
+) -> None:
+    created = await client.post(path, json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    row = created.json()["data"]
+    response = await client.patch(
+        f"{path}/{row['id']}", json={required: None, changed_too: "new"}, headers=admin
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == required
+    after = (await client.get(f"{path}/{row['id']}", headers=admin)).json()["data"]
+    assert (after[required], after.get(changed_too)) == (row[required], row.get(changed_too))
+
+
+async def test_a_patch_may_still_clear_an_optional_field(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    created = await client.post(
+        "/api/v1/customers", json={"name": "Acme Machining", "email": "buyer@acme.example"}, headers=admin
+    )
+    customer_id = created.json()["data"]["id"]
+    response = await client.patch(f"/api/v1/customers/{customer_id}", json={"email": None}, headers=admin)
+    assert response.status_code == 200
+    assert response.json()["data"]["email"] is None
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"max_price": "4.5e307"}, "max_price"), ({"min_price": "1.23456"}, "min_price")],
+)
+async def test_a_price_filter_beyond_what_a_price_can_be_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str], params: dict[str, str], field: str
+) -> None:
+    response = await client.get("/api/v1/products", params=params, headers=admin)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == field
+
+
+async def test_a_stock_level_beyond_any_store_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str]
+) -> None:
+    product = (
+        await client.post(
+            "/api/v1/products", json={"sku": "B-1", "name": "Bolt", "price": "1"}, headers=admin
+        )
+    ).json()["data"]
+    response = await client.post(
+        f"/api/v1/stock/{product['id']}/adjust",
+        json={"mode": "set", "quantity": 5, "reason": "count", "reorder_point": 10**31},
+        headers=admin,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "reorder_point"

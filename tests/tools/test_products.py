@@ -6,6 +6,7 @@ import base64
 import csv
 import io
 import json
+import zipfile
 
 import httpx
 import pytest
@@ -178,6 +179,41 @@ async def test_an_xlsx_import_updates_existing_skus_when_asked(
         ("X-1", "New name", "2.5000"),
         ("X-2", "Second", "3.0000"),
     ]
+
+
+def _xlsx_with_a_cut_sheet() -> str:
+    workbook = Workbook()
+    workbook.active.append(["sku", "name", "price"])
+    workbook.active.append(["X-1", "Cut", 1])
+    whole, cut = io.BytesIO(), io.BytesIO()
+    workbook.save(whole)
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(cut, "w") as target:
+        for name in source.namelist():
+            part = source.read(name)
+            target.writestr(name, part[: len(part) // 2] if name.endswith("sheet1.xml") else part)
+    return base64.b64encode(cut.getvalue()).decode()
+
+
+@pytest.mark.parametrize(
+    ("file_format", "content"),
+    [
+        ("xlsx", ""),
+        ("xlsx", base64.b64encode(b"name,price\nBolt,1").decode()),
+        ("xlsx", "not base64 at all"),
+        ("xlsx", _xlsx_with_a_cut_sheet()),
+        ("csv", 'sku,name,price\nA-1,First,1\nA-2,"' + "x" * 200_000 + '",2\n'),
+    ],
+    ids=["empty", "csv-not-xlsx", "not-base64", "cut-sheet", "csv-field-too-long"],
+)
+async def test_a_file_that_cannot_be_read_is_refused_by_name_and_imports_nothing(
+    client: httpx.AsyncClient, admin: dict[str, str], file_format: str, content: str
+) -> None:
+    response = await client.post(
+        "/api/v1/products/import", json={"format": file_format, "content": content}, headers=admin
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "content"
+    assert (await client.get("/api/v1/products", headers=admin)).json()["data"] == []
 
 
 async def test_the_catalog_exports_as_csv_and_json(client: httpx.AsyncClient, admin: dict[str, str]) -> None:

@@ -17,6 +17,7 @@ from parley.core.actor import Actor
 from parley.core.audit import record_audit
 from parley.core.errors import NotFound
 from parley.core.events import emit_event
+from parley.core.patch import apply_patch
 from parley.knowledge.kb.models import Article, Faq
 from parley.knowledge.kb.schemas import ArticleIn, ArticleOut, ArticlePatch, FaqIn, FaqOut, FaqPatch
 
@@ -126,8 +127,7 @@ async def update_article(
     actor.require("knowledge:write")
     article = await get_article(session, article_id)
     before = _article_view(article)
-    for field, value in data.model_dump(exclude_unset=True).items():
-        setattr(article, field, value)
+    apply_patch(article, data.model_dump(exclude_unset=True))
     article.content_hash = content_hash(article.title, article.content)
     await session.flush()
     record_audit(
@@ -188,8 +188,7 @@ async def update_faq(session: AsyncSession, actor: Actor, faq_id: uuid.UUID, *, 
     actor.require("knowledge:write")
     faq = await get_faq(session, faq_id)
     before = _faq_view(faq)
-    for field, value in data.model_dump(exclude_unset=True).items():
-        setattr(faq, field, value)
+    apply_patch(faq, data.model_dump(exclude_unset=True))
     await session.flush()
     record_audit(
         session,

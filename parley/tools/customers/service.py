@@ -16,6 +16,7 @@ from parley.core.clock import utcnow
 from parley.core.errors import Conflict, NotFound
 from parley.core.events import emit_event
 from parley.core.listing import ListParams, Page, PageInfo, apply_sort, paginate
+from parley.core.patch import apply_patch
 from parley.tools.customers.models import Customer
 from parley.tools.customers.schemas import (
     CustomerCreate,
@@ -96,8 +97,7 @@ async def update_customer(
     customer = await get_customer(session, customer_id)
     before = _snapshot(customer)
     changes = data.model_dump(exclude_unset=True, exclude={"customer_id"})
-    for key, value in changes.items():
-        setattr(customer, key, value)
+    apply_patch(customer, changes)
     customer.updated_at = utcnow()
     await session.flush()
     record_audit(

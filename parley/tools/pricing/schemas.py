@@ -121,7 +121,7 @@ class RuleCreate(BaseModel):
     priority: int = Field(0, ge=-1000, le=1000, description="Higher first.")
     stackable: bool = True
     max_discount_percent: Decimal | None = Field(None, **_PCT)  # type: ignore[arg-type]
-    min_quantity: int | None = Field(None, ge=1)
+    min_quantity: int | None = Field(None, ge=1, le=1_000_000)
     customer_tier: Tier | None = None
     category: str | None = Field(None, min_length=1, max_length=128)
     product_id: uuid.UUID | None = None
@@ -161,7 +161,7 @@ class RuleUpdate(BaseModel):
     priority: int | None = Field(None, ge=-1000, le=1000)
     stackable: bool | None = None
     max_discount_percent: Decimal | None = Field(None, **_PCT)  # type: ignore[arg-type]
-    min_quantity: int | None = Field(None, ge=1)
+    min_quantity: int | None = Field(None, ge=1, le=1_000_000)
     customer_tier: Tier | None = None
     category: str | None = Field(None, min_length=1, max_length=128)
     valid_from: datetime | None = None

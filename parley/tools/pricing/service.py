@@ -21,6 +21,7 @@ from parley.core.audit import record_audit
 from parley.core.clock import utcnow
 from parley.core.errors import NotFound, ValidationFailed
 from parley.core.events import emit_event
+from parley.core.patch import apply_patch
 from parley.identity.tenants import get_tenant
 from parley.tools.pricing import engine
 from parley.tools.pricing.models import PricingRule
@@ -141,8 +142,7 @@ async def update_rule(
     rule = await get_rule(session, rule_id)
     before = _rule_out(rule).model_dump()
     changes = data.model_dump(exclude_unset=True, exclude={"rule_id"})
-    for key, value in changes.items():
-        setattr(rule, key, value)
+    apply_patch(rule, changes)
     if rule.valid_from and rule.valid_to and rule.valid_to <= rule.valid_from:
         raise ValidationFailed("valid_to must be after valid_from", field="valid_to")
     rule.updated_at = utcnow()

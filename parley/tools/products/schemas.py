@@ -80,8 +80,8 @@ class ProductFilter(BaseModel):
     search: str | None = Field(None, max_length=200, description="Words in the name, SKU or description.")
     category: str | None = Field(None, max_length=128)
     status: Status | None = None
-    min_price: Decimal | None = Field(None, ge=0)
-    max_price: Decimal | None = Field(None, ge=0)
+    min_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4)
+    max_price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=4)
     in_stock: bool | None = Field(None, description="Only products with available stock (or only without).")
     sort: str | None = Field(None, max_length=200, description="e.g. `price` or `-created_at`.")
     page: int = Field(1, ge=1, le=1_000_000)

@@ -7,12 +7,12 @@ row 1) and good rows are imported; a dry run checks everything and writes nothin
 from __future__ import annotations
 
 import base64
-import binascii
 import csv
 import io
 import json
-from collections.abc import Iterator
+import zipfile
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -39,25 +39,48 @@ EXPORT_COLUMNS = ("sku", "name", "description", "category", "unit", "price", "cu
 _FIELDS = set(ProductCreate.model_fields)
 
 
-def _rows(data: ProductImport) -> Iterator[tuple[int, dict[str, Any]]]:
-    if data.format == "csv":
-        reader = csv.DictReader(io.StringIO(data.content))
-        for number, row in enumerate(reader, start=2):
-            yield number, dict(row)
-        return
+def _rows(data: ProductImport) -> list[tuple[int, dict[str, Any]]]:
+    """Every row of the file, numbered as a spreadsheet shows it.
+
+    Read whole before anything is written, so a file damaged halfway imports nothing, not its first half.
+    """
+    return _csv_rows(data.content) if data.format == "csv" else _xlsx_rows(data.content)
+
+
+def _csv_rows(content: str) -> list[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(content))
+    try:
+        return [(number, dict(row)) for number, row in enumerate(reader, start=2)]
+    except csv.Error as exc:
+        raise ValidationFailed(
+            f"content is not readable CSV (line {reader.line_num}: {exc})", field="content"
+        ) from exc
+
+
+def _xlsx_rows(content: str) -> list[tuple[int, dict[str, Any]]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        raw = base64.b64decode(data.content, validate=True)
+        raw = base64.b64decode(content, validate=True)
         sheet = load_workbook(io.BytesIO(raw), read_only=True, data_only=True).worksheets[0]
-    except (binascii.Error, ValueError, OSError, KeyError) as exc:
+        rows = list(sheet.iter_rows(values_only=True))
+    except (
+        ValueError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+        ParseError,
+        OSError,
+        KeyError,
+        IndexError,
+    ) as exc:
         raise ValidationFailed("content is not a base64-encoded XLSX file", field="content") from exc
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(cell).strip() if cell is not None else "" for cell in next(rows, ())]
-    for number, values in enumerate(rows, start=2):
-        if all(value is None for value in values):
-            continue
-        yield number, {header[i]: value for i, value in enumerate(values) if i < len(header) and header[i]}
+    header = [str(cell).strip() if cell is not None else "" for cell in (rows[0] if rows else ())]
+    return [
+        (number, {header[i]: value for i, value in enumerate(values) if i < len(header) and header[i]})
+        for number, values in enumerate(rows[1:], start=2)
+        if any(value is not None for value in values)
+    ]
 
 
 def _fields(row: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:

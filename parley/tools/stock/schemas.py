@@ -39,8 +39,8 @@ class StockAdjust(BaseModel):
     mode: Literal["set", "add", "subtract"]
     quantity: int = Field(ge=0, le=1_000_000_000)
     reason: str = Field(min_length=1, max_length=255)
-    min_level: int | None = Field(None, ge=0)
-    reorder_point: int | None = Field(None, ge=0)
+    min_level: int | None = Field(None, ge=0, le=1_000_000_000)
+    reorder_point: int | None = Field(None, ge=0, le=1_000_000_000)
 
 
 class StockReserve(BaseModel):
