@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +13,7 @@ from parley.agent.intent.business import Phrases
 from parley.agent.offline.classifier import IntentModel, train_intents
 from parley.agent.offline.templates import Templates
 
-__all__ = ["OfflineEngine", "intent_model"]
+__all__ = ["OfflineEngine", "intent_model", "train_ahead"]
 
 _models: OrderedDict[tuple[str, int], IntentModel] = OrderedDict()
 _training = threading.Lock()
@@ -26,13 +27,34 @@ def _key(embedder: Any, phrases: Phrases | None) -> tuple[str, int]:
 
 def _train(embedder: Any, phrases: Phrases | None) -> IntentModel:
     with _training:
-        key = _key(embedder, phrases)
-        if key not in _models:
-            _models[key] = train_intents(embedder, phrases)
-            while len(_models) > _KEEP:
-                _models.popitem(last=False)
-        _models.move_to_end(key)
-        return _models[key]
+        return _trained(embedder, phrases)
+
+
+def _train_if_wanted(embedder: Any, phrases: Phrases | None, still_wanted: Callable[[], bool]) -> None:
+    with _training:
+        if still_wanted():
+            _trained(embedder, phrases)
+
+
+def _trained(embedder: Any, phrases: Phrases | None) -> IntentModel:
+    """The model, trained now if no other is kept for these phrases; the caller holds ``_training``."""
+    key = _key(embedder, phrases)
+    if key not in _models:
+        _models[key] = train_intents(embedder, phrases)
+        while len(_models) > _KEEP:
+            _models.popitem(last=False)
+    _models.move_to_end(key)
+    return _models[key]
+
+
+async def train_ahead(embedder: Any, phrases: Phrases | None, *, still_wanted: Callable[[], bool]) -> None:
+    """Train a model a business will need, unless, by the time its turn to train comes, it no longer will.
+
+    Trainings run one at a time. A burst of phrase edits queues one training per edit, and a customer turn
+    behind them waited for all (30 s after eight quick edits, where one training takes about 4 s); only the
+    last edit's phrases are still wanted, so the others step aside.
+    """
+    await asyncio.to_thread(_train_if_wanted, embedder, phrases, still_wanted)
 
 
 async def intent_model(embedder: Any, phrases: Phrases | None = None) -> IntentModel:

@@ -25,7 +25,7 @@ from parley.agent.context import AgentContext, Emit
 from parley.agent.conversations import service as conversations
 from parley.agent.conversations.models import BOT_SILENT, Conversation
 from parley.agent.conversations.schemas import TurnOut
-from parley.agent.engine import OfflineEngine, intent_model
+from parley.agent.engine import OfflineEngine, intent_model, train_ahead
 from parley.agent.events import EventHub
 from parley.agent.intent.business import Phrases
 from parley.agent.llm.profile import BusinessProfile
@@ -83,6 +83,7 @@ class AgentService:
         self.locks = ConversationLocks(runtime.settings.redis_url)
         self.events = EventHub()
         self._background: set[asyncio.Task[Any]] = set()
+        self._latest_phrases: dict[uuid.UUID, Phrases | None] = {}
         self.cache = SemanticCache(
             threshold=runtime.settings.assistant_cache_threshold,
             max_entries=runtime.settings.assistant_cache_max_entries,
@@ -113,12 +114,20 @@ class AgentService:
             self._graphs = GraphPerLoop(settings.resolved_database_url, settings.data_dir, build_graph)
         yield await self._graphs.get()
 
-    def prepare_intents(self, phrases: Phrases | None) -> asyncio.Task[Any]:
-        """Train a business's classifier in the background after its phrases change, before its next turn."""
+    def prepare_intents(self, tenant_id: uuid.UUID, phrases: Phrases | None) -> asyncio.Task[Any]:
+        """Train a business's classifier in the background after its phrases change, before its next turn.
+
+        Only the business's latest phrases are trained: an edit made while earlier ones wait supersedes them.
+        """
+        self._latest_phrases[tenant_id] = phrases
 
         async def train() -> None:
             try:
-                await intent_model(await self.embedder(), phrases)
+                await train_ahead(
+                    await self.embedder(),
+                    phrases,
+                    still_wanted=lambda: self._latest_phrases.get(tenant_id) is phrases,
+                )
             except Exception:  # the next turn trains it again and reports its own error
                 _log.exception("training the intent model failed")
 

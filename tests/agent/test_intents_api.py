@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import httpx
 import pytest
 
@@ -103,3 +106,27 @@ async def test_a_viewer_reads_the_phrases_but_cannot_change_them(
         "/api/v1/assistant/intents/complaint", json={"examples": SOAKED}, headers=viewer
     )
     assert refused.status_code == 403
+
+
+async def test_a_burst_of_edits_trains_the_first_and_the_last_phrases_only(
+    agent: AgentService, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A customer's turn after the burst waits for two trainings at most, not one per edit."""
+    from parley.agent import engine
+
+    trained: list[str] = []
+
+    def train(embedder: object, phrases: tuple[tuple[str, str, str], ...]) -> object:
+        trained.append(phrases[0][0])
+        time.sleep(0.2)
+        return object()
+
+    monkeypatch.setattr(engine, "train_intents", train)
+    edits = [((f"edit {number}", "greeting", "en"),) for number in range(6)]
+    first = agent.prepare_intents(shop.tenant_id, edits[0])
+    while not trained:  # until its training is under way
+        await asyncio.sleep(0.01)
+    await asyncio.gather(first, *(agent.prepare_intents(shop.tenant_id, phrases) for phrases in edits[1:]))
+    assert trained == ["edit 0", "edit 5"]
+    await engine.intent_model(await agent.embedder(), edits[-1])
+    assert trained == ["edit 0", "edit 5"]

@@ -127,7 +127,7 @@ async def write_intent(
 ) -> dict[str, Any]:
     """Teach the agent your customers' own words; it retrains in the background, before the next turn."""
     detail = await intents.put_intent(session, actor, intent, body)
-    agent.prepare_intents(await intents.business_phrases(session, actor.tenant_id))
+    agent.prepare_intents(actor.tenant_id, await intents.business_phrases(session, actor.tenant_id))
     return ok(detail.model_dump(mode="json"))
 
 
@@ -135,5 +135,5 @@ async def write_intent(
 async def reset_intent(intent: str, actor: Writer, session: SessionDep, agent: AgentDep) -> dict[str, Any]:
     """Drop your phrases for this intent; the packaged ones apply again."""
     detail = await intents.reset_intent(session, actor, intent)
-    agent.prepare_intents(await intents.business_phrases(session, actor.tenant_id))
+    agent.prepare_intents(actor.tenant_id, await intents.business_phrases(session, actor.tenant_id))
     return ok(detail.model_dump(mode="json"))
