@@ -22,6 +22,22 @@ async def _open(client: httpx.AsyncClient, headers: dict[str, str], **body: obje
     return response.json()["data"]["id"]
 
 
+async def _greeting(client: httpx.AsyncClient, headers: dict[str, str], text: str) -> httpx.Response:
+    """The business's own wording of the English greeting."""
+    return await client.post(
+        "/api/v1/assistant/templates",
+        json={"key": "greeting", "language": "en", "text": text},
+        headers=headers,
+    )
+
+
+async def _reply_to_hello(client: httpx.AsyncClient, headers: dict[str, str], conversation: str) -> str:
+    turn = await client.post(
+        f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=headers
+    )
+    return turn.json()["data"]["response"]
+
+
 def _events(raw: str) -> list[tuple[str, dict]]:
     found = []
     for block in raw.replace("\r\n", "\n").split("\n\n"):
@@ -208,17 +224,10 @@ async def test_a_business_template_overrides_the_default_reply(
     agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
     headers = await _admin(agent_client, tenants)
-    created = await agent_client.post(
-        "/api/v1/assistant/templates",
-        json={"key": "greeting", "language": "en", "text": "Welcome to the demo shop!"},
-        headers=headers,
-    )
+    created = await _greeting(agent_client, headers, "Welcome to the demo shop!")
     assert created.status_code == 201, created.text
     conversation = await _open(agent_client, headers)
-    turn = await agent_client.post(
-        f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=headers
-    )
-    assert turn.json()["data"]["response"] == "Welcome to the demo shop!"
+    assert await _reply_to_hello(agent_client, headers, conversation) == "Welcome to the demo shop!"
     listed = (await agent_client.get("/api/v1/assistant/templates", headers=headers)).json()["data"]
     greeting = [row for row in listed if row["key"] == "greeting" and row["language"] == "en"]
     assert (
@@ -227,10 +236,7 @@ async def test_a_business_template_overrides_the_default_reply(
     )
     template_id = created.json()["data"]["id"]
     await agent_client.delete(f"/api/v1/assistant/templates/{template_id}", headers=headers)
-    turn = await agent_client.post(
-        f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=headers
-    )
-    assert turn.json()["data"]["response"].startswith("Hello!")
+    assert (await _reply_to_hello(agent_client, headers, conversation)).startswith("Hello!")
 
 
 async def test_a_template_may_not_use_a_placeholder_no_tool_fills(
@@ -250,12 +256,7 @@ async def test_a_template_that_would_break_or_bloat_a_reply_is_refused_when_writ
     agent_client: httpx.AsyncClient, shop: Shop, tenants: SeededTenants
 ) -> None:
     headers = await _admin(agent_client, tenants)
-    created = await agent_client.post(
-        "/api/v1/assistant/templates",
-        json={"key": "greeting", "language": "en", "text": "Welcome!"},
-        headers=headers,
-    )
-    template_id = created.json()["data"]["id"]
+    template_id = (await _greeting(agent_client, headers, "Welcome!")).json()["data"]["id"]
     for text in ("Welcome} to the shop", "Welcome {", "Welcome {}", "{greeting:>99999}", "{greeting!r}"):
         posted = await agent_client.post(
             "/api/v1/assistant/templates",
@@ -272,7 +273,4 @@ async def test_a_template_that_would_break_or_bloat_a_reply_is_refused_when_writ
     )
     assert kept.json()["data"]["text"] == "Welcome {{friend}}!"
     conversation = await _open(agent_client, headers)
-    turn = await agent_client.post(
-        f"/api/v1/conversations/{conversation}/messages", json={"text": "hello"}, headers=headers
-    )
-    assert turn.json()["data"]["response"] == "Welcome {friend}!"
+    assert await _reply_to_hello(agent_client, headers, conversation) == "Welcome {friend}!"
