@@ -68,8 +68,8 @@ class TemplateOut(BaseModel):
     placeholders: list[str] = Field(default_factory=list)
 
 
-def _check_syntax(text: str) -> None:
-    """Only plain ``{name}`` fields.
+def _plain_fields(text: str) -> set[str]:
+    """The template's ``{name}`` fields, refused unless plain.
 
     The engine fills a template with ``format_map`` in the middle of a customer's turn, where a stray brace or a
     bare ``{}`` would fail and a format spec such as ``{names:>99999}`` would bloat the reply.
@@ -82,17 +82,18 @@ def _check_syntax(text: str) -> None:
         ) from exc
     if any(name == "" or spec or conversion for name, spec, conversion in fields if name is not None):
         raise ValidationFailed("placeholders are plain names in braces, such as {names}", field="text")
+    return {name for name, _spec, _conversion in fields if name}
 
 
 def _check_placeholders(key: str, text: str) -> None:
-    _check_syntax(text)
+    fields = _plain_fields(text)
     defaults = default_templates().get(key)
     if defaults is None:
         raise ValidationFailed(
             f"unknown template key {key!r}", field="key", details={"allowed": sorted(default_templates())}
         )
     allowed = set().union(*(placeholders(t) for t in defaults.values()))
-    extra = placeholders(text) - allowed
+    extra = fields - allowed
     if extra:
         raise ValidationFailed(
             f"placeholders {sorted(extra)} are not filled for {key!r}",
